@@ -1,0 +1,1 @@
+// The K8sctlExecutor module. See README.md, Architecture.

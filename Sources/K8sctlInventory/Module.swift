@@ -1,0 +1,1 @@
+// The K8sctlInventory module. See README.md, Architecture.

@@ -1,0 +1,1 @@
+// The K8sctlPKI module. See README.md, Architecture.

@@ -1,0 +1,1 @@
+// The K8sctlPlanning module. See README.md, Architecture.

@@ -1,0 +1,1 @@
+// The K8sctlRendering module. See README.md, Architecture.

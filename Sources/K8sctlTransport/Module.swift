@@ -1,0 +1,1 @@
+// The K8sctlTransport module. See README.md, Architecture.

@@ -1,0 +1,1 @@
+// The K8sctlValidation module. See README.md, Architecture.

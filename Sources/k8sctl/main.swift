@@ -1,0 +1,3 @@
+import K8sctlCLI
+
+await K8sctlCommand.main()

@@ -1,0 +1,1 @@
+// Test support for k8sctl's tests.
