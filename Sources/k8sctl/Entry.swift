@@ -1,0 +1,8 @@
+import K8sctlCLI
+
+@main
+struct Entry {
+    static func main() async {
+        await K8sctlCommand.main(nil)
+    }
+}

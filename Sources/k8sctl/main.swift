@@ -1,3 +1,0 @@
-import K8sctlCLI
-
-await K8sctlCommand.main()
