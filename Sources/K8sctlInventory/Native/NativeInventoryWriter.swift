@@ -176,9 +176,11 @@ public struct NativeInventoryWriter: Sendable {
     static func foundationValue(_ node: Node) -> Any {
         switch node {
         case .scalar(let scalar):
-            if scalar.style == .plain {
-                if let number = node.int { return number }
-                if let flag = node.bool { return flag }
+            // Builders above quote every string that would read as another type, so an unquoted
+            // number or boolean here is one.
+            if scalar.style != .doubleQuoted {
+                if let number = Int(scalar.string) { return number }
+                if scalar.string == "true" || scalar.string == "false" { return scalar.string == "true" }
             }
             return scalar.string
         case .mapping(let mapping):
