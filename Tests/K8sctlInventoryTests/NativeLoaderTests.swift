@@ -110,16 +110,16 @@ struct MalformedInventoryTests {
     ]
 
     @Test("malformed input gives a positioned error and no cluster", arguments: corpus)
-    func malformed_reportsPositionedError(_ expected: Case) {
+    func malformed_reportsPositionedError(_ expected: Case) throws {
         let path = RepositoryPaths.fixtures.appendingPathComponent("malformed/\(expected.file)").path
         let result = InventoryLoader().load(path: path)
         #expect(result.cluster == nil)
         let match = result.diagnostics.first { $0.message.contains(expected.fragment) }
-        let found = try? #require(match, "no diagnostic containing \"\(expected.fragment)\" in \(result.diagnostics.map(\.message))")
-        #expect(found?.severity == .error)
-        #expect(found?.location?.file == path)
-        #expect(found?.location?.line == expected.line)
-        #expect(found?.location?.column == expected.column)
+        let found = try #require(match, "no diagnostic containing \"\(expected.fragment)\" in \(result.diagnostics.map(\.message))")
+        #expect(found.severity == .error)
+        #expect(found.location?.file == path)
+        #expect(found.location?.line == expected.line)
+        #expect(found.location?.column == expected.column)
     }
 
     @Test func unknownKey_suggestsTheNearMiss() {
