@@ -30,7 +30,7 @@ public actor HostPool {
                 }
                 return true
             }
-            for _ in 0..<parallelism where !startNext() { break }
+            for _ in 0..<parallelism { if !startNext() { break } }
             while let (name, result) = await group.next() {
                 switch result {
                 case .success(let connection): connections[name] = connection; failures[name] = nil
