@@ -47,7 +47,7 @@ let package = Package(
         // templates/ + typed context → files; every YAML output parsed back.
         .target(name: "K8sctlRendering",
                 dependencies: [
-                    "K8sctlModel", "K8sctlPKI",
+                    "K8sctlModel",
                     .product(name: "Mustache", package: "swift-mustache"),
                     .product(name: "Yams", package: "Yams"),
                 ],
