@@ -51,7 +51,7 @@ public struct TemplateLibrary: Sendable {
         guard let loaded = templates[name] else { throw RenderError.missingTemplate(name: name.rawValue, directory: directory) }
         let values = context.templateValues
         let known = TemplateVariable.keys(in: values)
-        for variable in loaded.variables where !known.contains(variable.name) {
+        for variable in loaded.variables where variable.isUnknown(in: known) {
             throw RenderError.unknownVariable(file: path(of: name), line: variable.line, name: variable.name)
         }
         let output = loaded.template.render(values)
@@ -62,7 +62,9 @@ public struct TemplateLibrary: Sendable {
     static func parseBack(_ output: String, file: String, host: String) throws {
         do {
             var count = 0
-            for document in try Yams.compose_all(yaml: output) {
+            // Parser.nextRoot throws; compose_all's lazy sequence would end quietly at an error.
+            let parser = try Parser(yaml: output)
+            while let document = try parser.nextRoot() {
                 count += 1
                 guard case .mapping = document else {
                     throw RenderError.invalidYAML(file: file, host: host, outputLine: document.mark?.line ?? 1,
