@@ -181,7 +181,9 @@ import K8sctlModel
 
     @Test func dedicatedEtcdHost_getsOnlyEtcdFiles() throws {
         let etcd = try #require(try rendered(TestClusters.externalEtcd())["etcd-2"])
-        #expect(Set(etcd.files.map(\.path)) == [NodePaths.etcdEnvironment, NodePaths.etcdUnit])
+        let rendered = etcd.files.filter { $0.origin.hasPrefix("template:") }.map(\.path)
+        #expect(Set(rendered) == [NodePaths.etcdEnvironment, NodePaths.etcdUnit])
+        #expect(!etcd.files.contains { $0.path.hasPrefix("/etc/kubernetes/") && !$0.path.hasPrefix(NodePaths.etcdPKI) })
         #expect(etcd.text(NodePaths.etcdEnvironment)?.contains("ETCD_DATA_DIR=/data/etcd\n") == true)
     }
 
@@ -209,17 +211,19 @@ import K8sctlModel
     }
 
     @Test func rendering_isDeterministic() throws {
-        for (_, cluster) in TestClusters.all {
-            let first = try RenderFixtures.render(cluster)
-            let second = try RenderFixtures.render(cluster)
-            #expect(first == second)
+        for (name, cluster) in TestClusters.all {
+            let credentials = try RenderFixtures.credentials(for: cluster)
+            let first = try RenderFixtures.render(cluster, credentials: credentials)
+            let second = try RenderFixtures.render(cluster, credentials: credentials)
+            #expect(first == second, "\(name)")
+            #expect(first.flatMap(\.files).map(\.content) == second.flatMap(\.files).map(\.content), "\(name)")
         }
     }
 
     @Test func pkiFiles_arePassedThroughUnchanged() throws {
         let cluster = TestClusters.singleNode()
         let host = cluster.hosts[0]
-        let credentials = try RenderFixtures.credentialsSource.credentials(for: host, in: cluster)
+        let credentials = try #require(try RenderFixtures.credentials(for: cluster)[host.name])
         let rendered = try NodeRenderer(library: RenderFixtures.library).render(cluster: cluster, host: host, credentials: credentials)
         for file in credentials.files { #expect(rendered.file(at: file.path) == file) }
     }
