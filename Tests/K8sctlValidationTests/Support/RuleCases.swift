@@ -187,6 +187,8 @@ enum RuleCases {
         quiet("K8S-ROLLOUT-004", "critical host w1 exists", F.ha3 { $0.rollout.criticalHosts = ["w1"] }),
         fires("K8S-ROLLOUT-005", "batch 3 of 5 stacked members", F.stacked(5) { $0.rollout.controlPlane.batchSize = 3 }),
         fires("K8S-ROLLOUT-005", "batch 2 of 3 stacked members", F.ha3 { $0.rollout.controlPlane.batchSize = 2 }),
+        quiet("K8S-ROLLOUT-005", "batch 1 of 2 stacked members: the least any rollout does",
+              F.stacked(2) { $0.rollout.controlPlane.batchSize = 1 }),
         quiet("K8S-ROLLOUT-005", "batch 2 of 5 stacked members", F.stacked(5) { $0.rollout.controlPlane.batchSize = 2 }),
         quiet("K8S-ROLLOUT-005", "external etcd: control-plane restarts do not touch members",
               F.ha3 { $0.rollout.controlPlane.batchSize = 2; F.setRoles(&$0, ["cp1", "cp2", "cp3"], [.controlPlane])
