@@ -60,7 +60,8 @@ let package = Package(
         // libssh2 through a system-library target; only K8sctlTransport imports it.
         .systemLibrary(name: "CLibSSH2", pkgConfig: "libssh2", providers: [.apt(["libssh2-1-dev"])]),
         .target(name: "K8sctlTransport",
-                dependencies: ["CLibSSH2", "K8sctlModel", .product(name: "Logging", package: "swift-log")],
+                dependencies: ["CLibSSH2", "K8sctlModel", .product(name: "Logging", package: "swift-log"),
+                               .product(name: "Crypto", package: "swift-crypto")],
                 swiftSettings: strict),
         // Runs plans over transports: the only code that touches hosts.
         .target(name: "K8sctlExecutor",

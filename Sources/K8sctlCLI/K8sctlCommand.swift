@@ -15,6 +15,7 @@ public struct K8sctlCommand: AsyncParsableCommand {
         """,
         version: K8sctlVersion.current,
         subcommands: [
+            InventoryCommand.self,
             VersionCommand.self,
         ]
     )
