@@ -172,6 +172,13 @@ public struct AnsibleInventory: Sendable {
             hosts.append(Host(name: name, variables: merged, groups: graph.membership(of: name), location: host.location))
         }
         diagnostics += loader.diagnostics
+        for (subdirectory, known, kind) in [("group_vars", Set(graph.groupOrder), "group"), ("host_vars", Set(graph.hostOrder), "host")] {
+            for (name, url) in vars.entries(in: subdirectory) where !known.contains(name) {
+                diagnostics.append(.warning("\(subdirectory)/\(url.lastPathComponent) applies to no \(kind) of the inventory; Ansible ignores it",
+                                            at: SourceLocation(file: display(url), line: 1, column: 1),
+                                            hint: kind == "group" ? "declare the group (for Kubespray: [k8s_cluster:children] with kube_control_plane and kube_node)" : "check the host name"))
+            }
+        }
         let groups = graph.groupOrder.map { name -> Group in
             let group = graph.groups[name]!
             return Group(name: name, hosts: group.hosts, children: group.children, parents: group.parents,

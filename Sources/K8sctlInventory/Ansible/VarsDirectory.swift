@@ -26,6 +26,20 @@ struct VarsDirectory {
         return []
     }
 
+    /// Every entry of `subdirectory` as the entity name it serves (`k8s_cluster.yml` → k8s_cluster).
+    func entries(in subdirectory: String) -> [(name: String, url: URL)] {
+        let directory = base.appendingPathComponent(subdirectory)
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []).sorted()
+        return names.filter { !$0.hasPrefix(".") && !$0.hasSuffix("~") }.compactMap { name in
+            let ext = Self.pythonExtension(name)
+            let url = directory.appendingPathComponent(name)
+            if Self.extensions.contains(ext) { return (String(name.dropLast(ext.count)), url) }
+            var isDirectory: ObjCBool = false
+            FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory)
+            return ext.isEmpty || isDirectory.boolValue ? (name, url) : nil
+        }
+    }
+
     private func filesInside(_ directory: URL) -> [URL] {
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? [])
             .sorted { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) }
