@@ -9,7 +9,7 @@ import Yams
 struct YAMLValueReader {
     var file: String
     /// Most nodes one document may expand to, aliases counted every time they are used.
-    var nodeBudget = 2_000_000
+    var nodeBudget = 250_000
     private var visited = 0
 
     struct Failure: Error {
