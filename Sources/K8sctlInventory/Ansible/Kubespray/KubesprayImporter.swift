@@ -327,8 +327,9 @@ public struct KubesprayImporter: Sendable {
                 if !key.hasPrefix("ansible_") { unknown.append(key) }
                 continue
             }
-            if case .unsupported(let kubesprayDefault, let reason) = entry.disposition, value != kubesprayDefault {
-                if kubesprayDefault == nil, key == "ansible_ssh_common_args" || key == "etcd_member_name" { continue }
+            if case .unsupported(let matching, let reason) = entry.disposition, value != matching {
+                // Reported per host elsewhere, or harmless to drop.
+                if key == "ansible_ssh_common_args" { continue }
                 context.warn("\(key) = \(value) is not imported: \(reason)", at: reference.variables.origin(of: key))
             }
         }

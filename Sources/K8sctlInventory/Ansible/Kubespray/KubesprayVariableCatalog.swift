@@ -9,8 +9,9 @@ struct KubesprayVariable: Sendable, Hashable {
         case mapped(to: String)
         /// Read by the importer to decide something (roles, endpoint mode), not copied as is.
         case consulted(for: String)
-        /// k8sctl has no equivalent: a warning when set to anything but Kubespray's default.
-        case unsupported(kubesprayDefault: AnsibleValue?, reason: String)
+        /// k8sctl has no equivalent: a warning whenever the value asks for something k8sctl will
+        /// not do, i.e. is anything but `matching` (what k8sctl does anyway; nil: always warn).
+        case unsupported(matching: AnsibleValue?, reason: String)
         /// Ansible/Kubespray plumbing that has no meaning for k8sctl (paths on the control host,
         /// retry counts); dropped without a warning.
         case irrelevant(reason: String)
@@ -33,46 +34,46 @@ enum KubesprayVariableCatalog {
         .init(name: "ansible_private_key_file", disposition: .mapped(to: "spec.ssh.identityFile")),
         .init(name: "ansible_become", disposition: .mapped(to: "spec.ssh.become")),
         .init(name: "ansible_become_method", disposition: .consulted(for: "spec.ssh.become (only sudo is supported)")),
-        .init(name: "ansible_ssh_common_args", disposition: .unsupported(kubesprayDefault: nil,
+        .init(name: "ansible_ssh_common_args", disposition: .unsupported(matching: nil,
               reason: "SSH options (often a ProxyCommand for the bastion) are not passed through; use spec.ssh.bastion")),
-        .init(name: "ansible_connection", disposition: .unsupported(kubesprayDefault: .string("ssh"),
+        .init(name: "ansible_connection", disposition: .unsupported(matching: .string("ssh"),
               reason: "k8sctl always connects over SSH")),
         .init(name: "ansible_python_interpreter", disposition: .irrelevant(reason: "k8sctl runs no Python on hosts")),
-        .init(name: "etcd_member_name", disposition: .unsupported(kubesprayDefault: nil,
+        .init(name: "etcd_member_name", disposition: .unsupported(matching: nil,
               reason: "k8sctl names each etcd member after its host")),
         // Kubernetes
         .init(name: "kube_version", disposition: .mapped(to: "spec.kubernetes.version")),
         .init(name: "kube_image_repo", disposition: .mapped(to: "spec.kubernetes.imageRepository")),
         .init(name: "cluster_name", disposition: .mapped(to: "metadata.name")),
         .init(name: "kubelet_max_pods", disposition: .mapped(to: "spec.kubelet.maxPods")),
-        .init(name: "container_manager", disposition: .unsupported(kubesprayDefault: .string("containerd"),
+        .init(name: "container_manager", disposition: .unsupported(matching: .string("containerd"),
               reason: "k8sctl installs containerd only")),
-        .init(name: "kube_proxy_mode", disposition: .unsupported(kubesprayDefault: .string("ipvs"),
+        .init(name: "kube_proxy_mode", disposition: .unsupported(matching: .string("iptables"),
               reason: "kube-proxy's mode is not configurable in k8sctl (it runs kube-proxy's default, iptables)")),
-        .init(name: "kube_network_plugin_multus", disposition: .unsupported(kubesprayDefault: .bool(false),
+        .init(name: "kube_network_plugin_multus", disposition: .unsupported(matching: .bool(false),
               reason: "Multus is not installed by k8sctl")),
-        .init(name: "kube_encrypt_secret_data", disposition: .unsupported(kubesprayDefault: .bool(false),
+        .init(name: "kube_encrypt_secret_data", disposition: .unsupported(matching: .bool(false),
               reason: "secret encryption at rest is not configured by k8sctl")),
-        .init(name: "kubernetes_audit", disposition: .unsupported(kubesprayDefault: .bool(false),
+        .init(name: "kubernetes_audit", disposition: .unsupported(matching: .bool(false),
               reason: "audit policy is not configured by k8sctl; use spec.controlPlane.extraArgs.apiserver")),
-        .init(name: "auto_renew_certificates", disposition: .unsupported(kubesprayDefault: .bool(false),
+        .init(name: "auto_renew_certificates", disposition: .unsupported(matching: .bool(false),
               reason: "use spec.pki.renewBeforeDays: apply renews expiring certificates")),
-        .init(name: "kube_proxy_strict_arp", disposition: .unsupported(kubesprayDefault: .bool(false),
+        .init(name: "kube_proxy_strict_arp", disposition: .unsupported(matching: .bool(false),
               reason: "kube-proxy options are not configurable in k8sctl")),
-        .init(name: "dns_mode", disposition: .unsupported(kubesprayDefault: .string("coredns"), reason: "k8sctl deploys CoreDNS")),
-        .init(name: "enable_nodelocaldns", disposition: .unsupported(kubesprayDefault: .bool(true),
+        .init(name: "dns_mode", disposition: .unsupported(matching: .string("coredns"), reason: "k8sctl deploys CoreDNS")),
+        .init(name: "enable_nodelocaldns", disposition: .unsupported(matching: .bool(false),
               reason: "NodeLocal DNSCache is not deployed by k8sctl")),
-        .init(name: "cloud_provider", disposition: .unsupported(kubesprayDefault: nil, reason: "cloud providers are not configured by k8sctl")),
+        .init(name: "cloud_provider", disposition: .unsupported(matching: nil, reason: "cloud providers are not configured by k8sctl")),
         .init(name: "kube_network_plugin", disposition: .mapped(to: "spec.network.plugin")),
         // Networks
         .init(name: "kube_service_addresses", disposition: .mapped(to: "spec.network.serviceCIDR")),
         .init(name: "kube_pods_subnet", disposition: .mapped(to: "spec.network.podCIDR")),
         .init(name: "kube_network_node_prefix", disposition: .mapped(to: "spec.network.nodeMaskSize")),
         .init(name: "dns_domain", disposition: .mapped(to: "spec.network.dnsDomain")),
-        .init(name: "enable_dual_stack_networks", disposition: .unsupported(kubesprayDefault: .bool(false),
+        .init(name: "enable_dual_stack_networks", disposition: .unsupported(matching: .bool(false),
               reason: "dual-stack networking is not supported by k8sctl")),
-        .init(name: "ipv4_stack", disposition: .unsupported(kubesprayDefault: .bool(true), reason: "k8sctl imports the IPv4 networks")),
-        .init(name: "ipv6_stack", disposition: .unsupported(kubesprayDefault: .bool(false),
+        .init(name: "ipv4_stack", disposition: .unsupported(matching: .bool(true), reason: "k8sctl imports the IPv4 networks")),
+        .init(name: "ipv6_stack", disposition: .unsupported(matching: .bool(false),
               reason: "IPv6 networks are not supported by k8sctl")),
         // API endpoint
         .init(name: "loadbalancer_apiserver", disposition: .mapped(to: "spec.controlPlane.endpoint.address (mode external)")),
