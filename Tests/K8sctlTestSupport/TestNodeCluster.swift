@@ -36,6 +36,20 @@ public struct TestNodeCluster: Sendable, Codable {
                                   + ["\(node.user)@\(node.address)", "--", commandLine], stdin: stdin)
     }
 
+    /// Copies a local file to `remotePath` on `node` with scp (binary-safe), then sets its mode.
+    /// - Throws: `TestNodeError.scriptFailed` when scp or chmod fails.
+    public func copy(_ localPath: String, to node: TestNode, at remotePath: String, mode: String = "0755") throws {
+        let options = Self.sshOptions(for: node).map { $0 == "-p" ? "-P" : $0 }
+        let copied = try ProcessRunner.run("/usr/bin/scp", ["-q"] + options + [localPath, "\(node.user)@\(node.address):\(remotePath)"])
+        guard copied.succeeded else {
+            throw TestNodeError.scriptFailed(arguments: ["scp", localPath, remotePath], status: copied.status, stderr: copied.stderr)
+        }
+        let chmod = try ssh(node, ["chmod", mode, remotePath])
+        guard chmod.succeeded else {
+            throw TestNodeError.scriptFailed(arguments: ["chmod", mode, remotePath], status: chmod.status, stderr: chmod.stderr)
+        }
+    }
+
     /// Tears the group down (processes, overlays, bridge, state). Idempotent.
     /// - Throws: `TestNodeError.scriptFailed` when `testnodes down` fails.
     public func shutdown() throws {
