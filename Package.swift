@@ -47,7 +47,7 @@ let package = Package(
         // templates/ + typed context → files; every YAML output parsed back.
         .target(name: "K8sctlRendering",
                 dependencies: [
-                    "K8sctlModel", "K8sctlPKI",
+                    "K8sctlModel",
                     .product(name: "Mustache", package: "swift-mustache"),
                     .product(name: "Yams", package: "Yams"),
                 ],
@@ -60,7 +60,8 @@ let package = Package(
         // libssh2 through a system-library target; only K8sctlTransport imports it.
         .systemLibrary(name: "CLibSSH2", pkgConfig: "libssh2", providers: [.apt(["libssh2-1-dev"])]),
         .target(name: "K8sctlTransport",
-                dependencies: ["CLibSSH2", "K8sctlModel", .product(name: "Logging", package: "swift-log")],
+                dependencies: ["CLibSSH2", "K8sctlModel", .product(name: "Logging", package: "swift-log"),
+                               .product(name: "Crypto", package: "swift-crypto")],
                 swiftSettings: strict),
         // Runs plans over transports: the only code that touches hosts.
         .target(name: "K8sctlExecutor",
@@ -88,7 +89,8 @@ let package = Package(
         .testTarget(name: "K8sctlPKITests",
                     dependencies: ["K8sctlPKI", "K8sctlInventory", "K8sctlTestSupport"], swiftSettings: strict),
         .testTarget(name: "K8sctlRenderingTests",
-                    dependencies: ["K8sctlRendering", "K8sctlInventory", "K8sctlTestSupport"],
+                    dependencies: ["K8sctlRendering", "K8sctlInventory", "K8sctlPKI", "K8sctlTestSupport",
+                                   .product(name: "Yams", package: "Yams")],
                     swiftSettings: strict),
         .testTarget(name: "K8sctlPlanningTests",
                     dependencies: ["K8sctlPlanning", "K8sctlInventory", "K8sctlTestSupport"],

@@ -15,6 +15,9 @@ public struct K8sctlCommand: AsyncParsableCommand {
         """,
         version: K8sctlVersion.current,
         subcommands: [
+            InventoryCommand.self,
+            ValidateCommand.self,
+            RulesCommand.self,
             VersionCommand.self,
         ]
     )

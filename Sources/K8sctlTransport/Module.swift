@@ -1,1 +1,0 @@
-// The K8sctlTransport module. See README.md, Architecture.
