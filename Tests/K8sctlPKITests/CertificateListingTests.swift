@@ -25,7 +25,8 @@ import Testing
         #expect(pending == ["apiserver@cp1", "etcd-server@cp1", "etcd-peer@cp1"])
         let table = CertificateListing.table(rows)
         #expect(table.hasPrefix("CERTIFICATE"))
-        #expect(table.contains("/etc/kubernetes/pki/apiserver.crt") && table.contains("IP:10.0.0.77") == false)
+        #expect(table.contains("/etc/kubernetes/pki/apiserver.crt"))
+        #expect(table.contains("will be re-issued: SANs changed +[IP:10.0.0.77] -[IP:10.0.0.11]"), "\(table)")
         let json = try JSONSerialization.jsonObject(with: Data(try CertificateListing.json(rows).utf8)) as? [String: Any]
         #expect((json?["certificates"] as? [Any])?.count == rows.count)
     }
