@@ -15,6 +15,7 @@ public struct K8sctlCommand: AsyncParsableCommand {
         """,
         version: K8sctlVersion.current,
         subcommands: [
+            CertsCommand.self,
             InventoryCommand.self,
             ValidateCommand.self,
             RulesCommand.self,
