@@ -16,6 +16,7 @@ public struct K8sctlCommand: AsyncParsableCommand {
         version: K8sctlVersion.current,
         subcommands: [
             InventoryCommand.self,
+            RenderCommand.self,
             VersionCommand.self,
         ]
     )
