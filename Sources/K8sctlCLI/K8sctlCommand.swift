@@ -19,6 +19,7 @@ public struct K8sctlCommand: AsyncParsableCommand {
             InventoryCommand.self,
             ValidateCommand.self,
             RulesCommand.self,
+            RenderCommand.self,
             VersionCommand.self,
         ]
     )
