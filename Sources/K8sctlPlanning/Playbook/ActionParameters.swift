@@ -12,7 +12,7 @@ enum ActionParameters {
         .render: ["template", "component", "path", "mode", "owner"],
         .pki: ["sets"],
         .unit: ["unit", "daemonReload", "enabled", "state"],
-        .command: ["argv", "creates", "unless"],
+        .command: ["argv", "creates", "unless", "idempotent"],
         .wait: ["tcp", "https", "command", "timeout"],
         .etcdMemberAdd: [], .etcdMemberRemove: [],
         .cordon: [], .drain: [], .uncordon: [],
@@ -53,11 +53,12 @@ enum ActionParameters {
             guard let argv = reader.strings("argv", required: true), !argv.isEmpty else { return nil }
             let creates = reader.string("creates")
             let unless = reader.strings("unless")?.map(\.0)
-            if creates == nil && unless == nil {
+            let idempotent = reader.bool("idempotent") ?? false
+            if creates == nil && unless == nil && !idempotent {
                 reader.diagnostics.append(.error("\(reader.what): a command needs a guard so a second apply does nothing",
-                                                 at: reader.here, hint: "add 'creates: PATH' or 'unless: [argv…]'"))
+                                                 at: reader.here, hint: "add 'creates: PATH' or 'unless: [argv…]', or 'idempotent: true' when the command is"))
             }
-            return .command(CommandAction(argv: argv.map(\.0), creates: creates, unless: unless))
+            return .command(CommandAction(argv: argv.map(\.0), creates: creates, unless: unless, idempotent: idempotent))
         case .wait:
             let timeoutText = reader.string("timeout") ?? "5m"
             guard let timeout = TimeSpan(timeoutText) else {

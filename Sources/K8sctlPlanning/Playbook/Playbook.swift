@@ -40,7 +40,7 @@ public struct PlaybookStep: Sendable, Hashable {
     public var on: RoleSelector
     /// Run on the first selected host only (an etcd snapshot, a cluster-wide addon).
     public var once: Bool
-    /// Include the step only when one of these change aspects applies to the host (config-change).
+    /// Include the step only when all of these hold for the host (change aspects, endpoint mode).
     public var when: [StepCondition]
     public var needs: [StepNeed]
     /// Parameters may hold `{{variables}}` (see `PlaybookVariable`), filled in per host.
@@ -103,6 +103,9 @@ public struct StepNeed: Sendable, Hashable, CustomStringConvertible {
         case previous
         /// The first instance (`etcd-snapshot@first`), e.g. a `once` step.
         case first
+        /// The instance on the same host when the step runs there (`drain@local`): for steps whose
+        /// roles differ, e.g. an etcd member removal that waits for the drain only on stacked hosts.
+        case local
     }
     public var step: String
     public var scope: Scope
@@ -117,10 +120,18 @@ public struct StepNeed: Sendable, Hashable, CustomStringConvertible {
     public var description: String { scope == .sameHost ? step : "\(step)@\(scope.rawValue)" }
 }
 
-/// What a `when:` may test: a change aspect of the configuration (see `ChangeClassification`) or
-/// whether the host's change is intrusive.
+/// What a `when:` may test: a change aspect of the configuration (see `ChangeClassification`),
+/// whether the host's change is intrusive, or how clients reach the API servers.
 public enum StepCondition: String, Sendable, Hashable, Codable, CaseIterable {
     case intrusive
+    /// The control-plane hosts changed, so every local API proxy needs the new backend list.
+    case localProxyBackends = "local-proxy-backends"
+    /// The etcd members changed, so every API server needs the new `--etcd-servers`.
+    case etcdServers = "etcd-servers"
+    /// `controlPlane.endpoint.mode` is `local-proxy` (a fact of the cluster, not a change).
+    case endpointLocalProxy = "endpoint-local-proxy"
+    /// `controlPlane.endpoint.mode` is `vip`.
+    case endpointVIP = "endpoint-vip"
     case apiserverFlags = "apiserver-flags"
     case controllerManagerFlags = "controller-manager-flags"
     case schedulerFlags = "scheduler-flags"

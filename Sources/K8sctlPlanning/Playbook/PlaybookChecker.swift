@@ -24,7 +24,7 @@ public enum PlaybookChecker {
                                                   at: need.location, hint: "write '\(need.step)@all' to wait for every \(needed.on.rawValue) host"))
                     }
                 }
-                if need.step == step.name && need.scope != .previous {
+                if need.step == step.name && need.scope != .previous && need.scope != .first {
                     diagnostics.append(.error("step '\(step.name)' needs itself", at: need.location,
                                               hint: "only '\(step.name)@previous' (the same step on the host before) is allowed"))
                 }

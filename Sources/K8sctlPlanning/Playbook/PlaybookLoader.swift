@@ -134,7 +134,7 @@ public struct PlaybookLoader: Sendable {
             let scopeText = parts.count == 2 ? parts[1] : ""
             guard let scope = StepNeed.Scope(rawValue: scopeText), scopeText != "" || parts.count == 1, !parts[0].isEmpty else {
                 reader.diagnostics.append(.error("\(reader.what): need '\(text)' has an unknown scope '@\(scopeText)'", at: location,
-                                                 hint: "write STEP (same host), STEP@all, STEP@previous or STEP@first"))
+                                                 hint: "write STEP (same host), STEP@local, STEP@all, STEP@previous or STEP@first"))
                 continue
             }
             needs.append(StepNeed(step: parts[0], scope: scope, location: location))

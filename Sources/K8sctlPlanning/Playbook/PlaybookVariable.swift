@@ -15,6 +15,8 @@ public enum PlaybookVariable: String, Sendable, Hashable, CaseIterable {
     case etcdClientPort = "etcd.clientPort"
     case etcdPeerPort = "etcd.peerPort"
     case apiServerPort = "apiserver.port"
+    /// Address of the etcd member that stays and receives membership changes (empty for installs).
+    case etcdEndpoint = "etcd.endpoint"
     /// `key=value` per effective node label; only as a whole `argv` element, which it expands into several.
     case hostLabels = "host.labels"
     /// `key=value:Effect` per effective taint; only as a whole `argv` element.
@@ -41,7 +43,7 @@ public struct VariableValues: Sendable {
     public var scalars: [String: String]
     public var lists: [String: [String]]
 
-    public init(cluster: Cluster, previous: Cluster?, host: Host) {
+    public init(cluster: Cluster, previous: Cluster?, host: Host, etcdEndpoint: String = "") {
         scalars = [
             PlaybookVariable.hostName.rawValue: host.name,
             PlaybookVariable.hostAddress.rawValue: host.clusterAddress.description,
@@ -53,6 +55,7 @@ public struct VariableValues: Sendable {
             PlaybookVariable.etcdClientPort.rawValue: String(cluster.etcd.clientPort),
             PlaybookVariable.etcdPeerPort.rawValue: String(cluster.etcd.peerPort),
             PlaybookVariable.apiServerPort.rawValue: String(cluster.controlPlane.endpoint.apiServerPort),
+            PlaybookVariable.etcdEndpoint.rawValue: etcdEndpoint,
         ]
         lists = [
             PlaybookVariable.hostLabels.rawValue: cluster.nodeLabels(for: host).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" },

@@ -110,10 +110,13 @@ public struct CommandAction: Sendable, Hashable, Codable {
     public var argv: [String]
     public var creates: String?
     public var unless: [String]?
-    public init(argv: [String], creates: String? = nil, unless: [String]? = nil) {
+    /// Declared idempotent by itself (`kubectl label --overwrite`), so it runs without a guard.
+    public var idempotent: Bool
+    public init(argv: [String], creates: String? = nil, unless: [String]? = nil, idempotent: Bool = false) {
         self.argv = argv
         self.creates = creates
         self.unless = unless
+        self.idempotent = idempotent
     }
 }
 
