@@ -46,6 +46,11 @@ public struct Planner: Sendable {
             let membership = EtcdMembership(current: Set(previous.etcdHosts.map(\.name)), target: Set(desired.etcdHosts.map(\.name)), down: down)
             if let sequence = membership.stepSequence() {
                 membershipOrder = sequence.map { switch $0 { case .add(let name), .remove(let name): name } }
+            } else if membership.current.count == 1, membership.down.isEmpty, membership.removed.isEmpty {
+                // etcd accepts a member add to a 1-member cluster (IsReadyToAddVotingMember: one
+                // started of two), which EtcdMembership's strict count refuses; after that add both
+                // members are started and each further add passes the usual check.
+                membershipOrder = membership.added.sorted()
             } else if !membership.added.isEmpty || !membership.removed.isEmpty {
                 diagnostics.append(.error("no order of single etcd member changes keeps a live majority (\(membership.current.count) members, \(membership.down.count) down → \(membership.target.count))",
                                           at: desired.location(of: "spec.hosts"),
