@@ -41,7 +41,7 @@ enum PlanningFixtures {
         cluster.kubernetes.version = SemanticVersion(version)!
         cluster.hosts.removeAll { $0.isWorker }
         for index in 1...10 {
-            cluster.hosts.append(Host(name: "w\(index)", address: IPAddress("10.0.0.\(20 + index)")!, roles: [.worker],
+            cluster.hosts.append(K8sctlModel.Host(name: "w\(index)", address: IPAddress("10.0.0.\(20 + index)")!, roles: [.worker],
                                       critical: index == 3, path: "spec.hosts[\(2 + index)]"))
         }
         cluster.rollout.workers.batchSize = .percent(20)
