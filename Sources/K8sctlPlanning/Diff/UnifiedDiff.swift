@@ -21,8 +21,9 @@ public enum UnifiedDiff {
         var i = 0, j = 0
         while i < a.count || j < b.count {
             if i < a.count, j < b.count, a[i] == b[j] { lines.append(.same(a[i])); i += 1; j += 1 }
-            else if j < b.count, i == a.count || lcs[i][j + 1] >= lcs[i + 1][j] { lines.append(.added(b[j])); j += 1 }
-            else { lines.append(.removed(a[i])); i += 1 }
+            // Removals before additions on ties, as diff -u prints them.
+            else if i < a.count, j == b.count || lcs[i + 1][j] >= lcs[i][j + 1] { lines.append(.removed(a[i])); i += 1 }
+            else { lines.append(.added(b[j])); j += 1 }
         }
         let changed = lines.indices.filter { if case .same = lines[$0] { false } else { true } }
         guard !changed.isEmpty else { return nil }

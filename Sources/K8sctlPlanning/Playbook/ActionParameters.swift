@@ -16,7 +16,7 @@ enum ActionParameters {
         .wait: ["tcp", "https", "command", "timeout"],
         .etcdMemberAdd: [], .etcdMemberRemove: [],
         .cordon: [], .drain: [], .uncordon: [],
-        .etcdSnapshot: ["name"],
+        .etcdSnapshot: ["file"],
         .backupFiles: ["paths", "revision"],
         .restoreFiles: ["paths", "revision"],
         .uploadArtifact: ["component", "path", "mode"],
@@ -91,7 +91,7 @@ enum ActionParameters {
         case .drain: return .drain(DrainAction(node: "{{host.name}}", settings: DrainSettings()))
         case .etcdSnapshot:
             return .etcdSnapshot(SnapshotAction(directory: "{{etcd.snapshotDir}}",
-                                                name: reader.string("name") ?? "before-v{{kubernetes.version}}.db", retain: 5))
+                                                name: reader.string("file") ?? "before-v{{kubernetes.version}}.db", retain: 5))
         case .backupFiles, .restoreFiles:
             guard let paths = reader.strings("paths", required: true),
                   let revision = reader.string("revision", required: true) else { return nil }
