@@ -47,7 +47,7 @@ let package = Package(
         // templates/ + typed context → files; every YAML output parsed back.
         .target(name: "K8sctlRendering",
                 dependencies: [
-                    "K8sctlModel", "K8sctlPKI",
+                    "K8sctlModel",
                     .product(name: "Mustache", package: "swift-mustache"),
                     .product(name: "Yams", package: "Yams"),
                 ],
@@ -90,7 +90,8 @@ let package = Package(
         .testTarget(name: "K8sctlPKITests",
                     dependencies: ["K8sctlPKI", "K8sctlInventory", "K8sctlTestSupport"], swiftSettings: strict),
         .testTarget(name: "K8sctlRenderingTests",
-                    dependencies: ["K8sctlRendering", "K8sctlInventory", "K8sctlTestSupport"],
+                    dependencies: ["K8sctlRendering", "K8sctlInventory", "K8sctlPKI", "K8sctlTestSupport",
+                                   .product(name: "Yams", package: "Yams")],
                     swiftSettings: strict),
         .testTarget(name: "K8sctlPlanningTests",
                     dependencies: ["K8sctlPlanning", "K8sctlInventory", "K8sctlTestSupport"],

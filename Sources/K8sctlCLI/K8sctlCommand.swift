@@ -16,6 +16,8 @@ public struct K8sctlCommand: AsyncParsableCommand {
         version: K8sctlVersion.current,
         subcommands: [
             InventoryCommand.self,
+            ValidateCommand.self,
+            RulesCommand.self,
             PlanCommand.self,
             GraphCommand.self,
             VersionCommand.self,
