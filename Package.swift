@@ -55,7 +55,8 @@ let package = Package(
         // playbooks/ loading, the task graph (DAG) and the rollout planner. Pure, no I/O on hosts.
         .target(name: "K8sctlPlanning",
                 dependencies: ["K8sctlModel", "K8sctlValidation", "K8sctlRendering",
-                               .product(name: "Yams", package: "Yams")],
+                               .product(name: "Yams", package: "Yams"),
+                               .product(name: "Crypto", package: "swift-crypto")],
                 swiftSettings: strict),
         // libssh2 through a system-library target; only K8sctlTransport imports it.
         .systemLibrary(name: "CLibSSH2", pkgConfig: "libssh2", providers: [.apt(["libssh2-1-dev"])]),

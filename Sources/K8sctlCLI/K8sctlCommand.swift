@@ -19,6 +19,8 @@ public struct K8sctlCommand: AsyncParsableCommand {
             InventoryCommand.self,
             ValidateCommand.self,
             RulesCommand.self,
+            PlanCommand.self,
+            GraphCommand.self,
             RenderCommand.self,
             VersionCommand.self,
         ]
