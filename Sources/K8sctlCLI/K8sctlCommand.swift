@@ -22,6 +22,7 @@ public struct K8sctlCommand: AsyncParsableCommand {
             PlanCommand.self,
             GraphCommand.self,
             RenderCommand.self,
+            ApplyCommand.self,
             VersionCommand.self,
         ]
     )
