@@ -60,13 +60,14 @@ public struct Applier: Sendable {
         sink(.phase("reading the applied state"))
         let applied = try await StateStore(become: become).pull(from: controlPlane)
         var previous: Cluster?
-        if let applied {
-            let loaded = InventoryLoader().load(text: applied.inventory, file: "cluster:\(AppliedState.revisionPath(applied.revision))")
+        if let applied, let baseline = applied.planningBaseline {
+            let loaded = InventoryLoader().load(text: baseline, file: "cluster:\(AppliedState.revisionPath(applied.revision))")
             guard let cluster = loaded.cluster else {
                 throw ExecutorError.refused(reason: "the applied state on the cluster (revision \(applied.revision)) does not load: "
                     + loaded.diagnostics.map(\.message).joined(separator: "; "))
             }
             previous = cluster
+            if !applied.completed { sink(.warning("the last apply (revision \(applied.revision)) stopped: \(applied.stoppedAt ?? "unknown"); planning from revision before it again")) }
         }
         if let previous {
             let removed = previous.hosts.filter { desired.host(named: $0.name) == nil }
@@ -108,15 +109,15 @@ public struct Applier: Sendable {
 
         sink(.phase("planning"))
         let drifted = driftedHosts(rendered: rendered, facts: facts, cluster: desired)
-        let unchanged = previous != nil && previous == desiredComparable(desired, like: previous)
-        let plan = try makePlan(request: request, previous: previous, observed: observed, drifted: drifted, unchanged: unchanged)
+        let plan = try makePlan(request: request, previous: previous, observed: observed, drifted: drifted)
         let unsupported = Set(plan.steps.map(\.action.kind)).subtracting(StepRunner.implemented)
         if !unsupported.isEmpty {
             throw ExecutorError.refused(reason: "the plan needs actions this version cannot run yet (\(unsupported.map(\.rawValue).sorted().joined(separator: ", "))); nothing was changed")
         }
 
         var report = ApplyReport()
-        let revision = (applied?.revision ?? 0) + 1
+        // A run that changed nothing keeps the revision it found (and only updates where it stopped).
+        let nextRevision = (applied?.revision ?? 0) + 1
         if !plan.steps.isEmpty {
             sink(.phase("applying \(plan.steps.count) steps in \(plan.batches.count) batches"))
             let ledger = ChangeLedger()
@@ -131,29 +132,28 @@ public struct Applier: Sendable {
                     pkiFiles: credentials[host.name]?.files ?? [],
                     artifacts: ArtifactStore(settings: desired.artifacts,
                                              baseDirectory: URL(fileURLWithPath: request.inventoryPath).deletingLastPathComponent()),
-                    backupDirectory: "\(AppliedState.directory)/backup/\(revision)", become: become,
+                    backupDirectory: "\(AppliedState.directory)/backup/\(nextRevision)", become: become,
                     peers: peers, changes: ledger)
             }
             report = await PlanExecution(plan: plan, contexts: contexts, parallelism: request.parallelism,
                                          sink: sink, interrupt: request.interrupt).run()
         }
 
-        // Record what the cluster now is, when anything changed or nothing was recorded yet.
-        if report.changedCount > 0 || applied == nil || report.stoppedReason != nil || !report.failures.isEmpty {
+        // Record what the cluster now is whenever something changed, nothing was recorded yet, or the
+        // recorded run had stopped partway (so `completed` tells the truth).
+        let revision = report.changedCount > 0 || applied == nil ? nextRevision : applied!.revision
+        if report.changedCount > 0 || applied == nil || applied?.completed != report.succeeded {
             let state = AppliedState(
                 cluster: desired.name, revision: revision, k8sctlVersion: "0.1.0",
                 inventory: NativeInventoryWriter().yaml(for: desired),
                 files: Dictionary(uniqueKeysWithValues: rendered.map { host in
                     (host.host, Dictionary(host.files.map { ($0.path, Self.sha256($0.content)) }, uniquingKeysWith: { a, _ in a }))
                 }),
-                completed: report.succeeded, stoppedAt: report.stoppedReason)
-            if report.succeeded || applied == nil || (applied?.completed ?? true) == false || report.changedCount > 0 {
-                try await StateStore(become: become).push(state, to: controlPlane)
-                report.revision = revision
-            }
-        } else {
-            report.revision = applied?.revision
+                completed: report.succeeded, stoppedAt: report.stoppedReason,
+                baselineInventory: previous.map { NativeInventoryWriter().yaml(for: $0) })
+            try await StateStore(become: become).push(state, to: controlPlane)
         }
+        report.revision = revision
         for host in desired.hosts where report.hosts[host.name] == nil { report.hosts[host.name] = ApplyReport.HostSummary(host: host.name) }
         let elapsed = ContinuousClock.now - started
         report.wallSeconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
@@ -218,18 +218,10 @@ public struct Applier: Sendable {
         }.sorted()
     }
 
-    /// The planner compares clusters; a reloaded previous revision carries other source positions.
-    private func desiredComparable(_ desired: Cluster, like previous: Cluster?) -> Cluster {
-        var copy = desired
-        if let previous { copy.sourceMap = previous.sourceMap; copy.etcd.version = previous.etcd.version }
-        return copy
-    }
-
     /// The plan to run. A cluster whose hosts all match the applied revision gets none; hosts that
     /// drifted (or a first apply, or one that stopped) get the install playbook, whose steps are all
     /// idempotent, restricted to those hosts.
-    private func makePlan(request: ApplyRequest, previous: Cluster?, observed: ObservedState, drifted: [String],
-                          unchanged: Bool) throws -> Plan {
+    private func makePlan(request: ApplyRequest, previous: Cluster?, observed: ObservedState, drifted: [String]) throws -> Plan {
         func planned(_ previous: Cluster?) throws -> Plan {
             let outcome = PlanRequest(previous: previous, desired: request.desired, observed: observed,
                                       playbookDirectory: request.playbookDirectory,
@@ -242,19 +234,31 @@ public struct Applier: Sendable {
                 return plan
             }
         }
-        if unchanged {
-            if drifted.isEmpty { return try planned(previous) }
-            var plan = try planned(nil)
-            let keep = Set(drifted)
-            let kept = Set(plan.steps.filter { keep.contains($0.host) }.map(\.id))
-            plan.steps = plan.steps.filter { kept.contains($0.id) }.map { step in
-                var step = step
-                step.needs = step.needs.filter { kept.contains($0) }
-                return step
-            }
-            return plan
+        var plan = try planned(previous)
+        // Hosts that drifted but have nothing planned get the install playbook, restricted to them:
+        // every install step is idempotent, so it rewrites what differs and restarts what must.
+        let hostsWithSteps = Set(plan.steps.map(\.host))
+        let repair = Set(drifted).subtracting(hostsWithSteps)
+        guard previous != nil, !repair.isEmpty else { return plan }
+        let install = try planned(nil)
+        let kept = Set(install.steps.filter { repair.contains($0.host) }.map(\.id))
+        let repairSteps = install.steps.filter { kept.contains($0.id) }.map { step in
+            var step = step
+            step.needs = step.needs.filter { kept.contains($0) }
+            return step
         }
-        return try planned(previous)
+        if plan.steps.isEmpty {
+            plan = install
+            plan.steps = repairSteps
+        } else {
+            // Run the repairs in their own batch, after the change.
+            let batch = (plan.batches.map(\.index).max() ?? 0) + 1
+            plan.batches.append(RolloutBatch(index: batch, name: "repair drifted hosts", operation: .install,
+                                             hosts: repair.sorted(), maxFailurePercent: 0, criticalHosts: [],
+                                             pauseAfter: nil, confirmAfter: false))
+            plan.steps += repairSteps.map { var step = $0; step.batch = batch; return step }
+        }
+        return plan
     }
 
     static func sha256(_ bytes: [UInt8]) -> String {

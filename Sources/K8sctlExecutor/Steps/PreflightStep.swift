@@ -27,9 +27,13 @@ struct PreflightStep {
           free=$(df -Pk /var 2>/dev/null | awk 'NR==2 {print $4}')
           if [ "${free:-0}" -ge 1048576 ]; then echo "ok disk-space"; else echo "fail disk-space less than 1 GiB free on /var (${free:-?} KiB)"; fi ;;
         kernel-modules)
+          # A module counts as there when what it provides is visible: built-in kernels (and
+          # containers, which see no /sys/module) have no module files to look at.
+          has_overlay() { grep -qw overlay /proc/filesystems; }
+          has_br_netfilter() { [ -e /proc/sys/net/bridge/bridge-nf-call-iptables ]; }
           missing=""
           for m in overlay br_netfilter; do
-            [ -d "/sys/module/$m" ] || modprobe "$m" 2>/dev/null || [ -d "/sys/module/$m" ] || missing="$missing $m"
+            "has_$m" || { modprobe "$m" 2>/dev/null && "has_$m"; } || missing="$missing $m"
           done
           if [ -z "$missing" ]; then echo "ok kernel-modules"; else echo "fail kernel-modules cannot load:$missing"; fi ;;
       esac

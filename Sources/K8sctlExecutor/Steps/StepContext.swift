@@ -42,9 +42,10 @@ struct StepFailure: Error, Sendable, CustomStringConvertible {
     var outcome: String
     var stderr: String
     var description: String {
-        "\(outcome)\n  command: \(command)" + (stderr.isEmpty ? "" : "\n  stderr: \(stderr)")
+        if command.isEmpty { return outcome }
+        return "\(outcome)\n  command: \(command)" + (stderr.isEmpty ? "" : "\n  stderr: \(stderr)")
     }
-    static func message(_ text: String) -> StepFailure { StepFailure(command: "-", outcome: text, stderr: "") }
+    static func message(_ text: String) -> StepFailure { StepFailure(command: "", outcome: text, stderr: "") }
 }
 
 /// Which managed paths each host had written during this run, so units restart only when a file

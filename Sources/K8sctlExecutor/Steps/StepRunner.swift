@@ -10,8 +10,10 @@ struct StepRunner: Sendable {
         switch step.action {
         case .render(let render):
             return try await writeFiles([try renderedFile(render, in: context)], in: context)
-        case .pki:
-            return try await writeFiles(context.pkiFiles, in: context, directoryMode: 0o700)
+        case .pki(let pki):
+            let entries = Set(pki.sets.flatMap { Self.pkiSets[$0] ?? [] })
+            let files = context.pkiFiles.filter { entries.contains(String($0.origin.dropFirst("pki:".count))) }
+            return try await writeFiles(files, in: context, directoryMode: 0o700)
         case .uploadArtifact(let artifact):
             guard let version = artifact.version else {
                 throw StepFailure.message("no version known for artifact \(artifact.component): pin one in spec.artifacts.sha256")
@@ -38,6 +40,17 @@ struct StepRunner: Sendable {
             throw StepFailure.message("action '\(step.action.kind.rawValue)' is not implemented by this version of the executor")
         }
     }
+
+    /// Which PKI catalog entries each playbook `pki` set writes; a host gets only the entries its
+    /// roles receive (the catalog decides), so e.g. a worker's `cluster-cas` is just `ca.crt`.
+    static let pkiSets: [String: [String]] = [
+        "cluster-cas": ["ca", "front-proxy-ca", "etcd-ca"],
+        "etcd": ["etcd-server", "etcd-peer", "etcd-healthcheck-client"],
+        "control-plane": ["apiserver", "apiserver-kubelet-client", "front-proxy-client", "apiserver-etcd-client"],
+        "service-account": ["sa"],
+        // Client certificates for kubeconfigs are embedded in the rendered kubeconfig files.
+        "kubeconfigs": [], "kubelet": [],
+    ]
 
     /// The actions this executor implements; `Applier` refuses plans with others before touching a host.
     static let implemented: Set<ActionKind> = [.render, .pki, .uploadArtifact, .unit, .command, .wait, .preflight,
