@@ -17,6 +17,10 @@ public enum PlaybookVariable: String, Sendable, Hashable, CaseIterable {
     case apiServerPort = "apiserver.port"
     /// Address of the etcd member that stays and receives membership changes (empty for installs).
     case etcdEndpoint = "etcd.endpoint"
+    /// `local-proxy` mode: where the proxy's configuration and static pod go (they depend on
+    /// `controlPlane.endpoint.proxy`: haproxy or nginx).
+    case proxyConfigPath = "proxy.configPath"
+    case proxyManifestPath = "proxy.manifestPath"
     /// `key=value` per effective node label; only as a whole `argv` element, which it expands into several.
     case hostLabels = "host.labels"
     /// `key=value:Effect` per effective taint; only as a whole `argv` element.
@@ -56,6 +60,10 @@ public struct VariableValues: Sendable {
             PlaybookVariable.etcdPeerPort.rawValue: String(cluster.etcd.peerPort),
             PlaybookVariable.apiServerPort.rawValue: String(cluster.controlPlane.endpoint.apiServerPort),
             PlaybookVariable.etcdEndpoint.rawValue: etcdEndpoint,
+            PlaybookVariable.proxyConfigPath.rawValue: cluster.controlPlane.endpoint.proxy == .nginx
+                ? "/etc/nginx/nginx.conf" : "/etc/haproxy/haproxy.cfg",
+            PlaybookVariable.proxyManifestPath.rawValue:
+                "/etc/kubernetes/manifests/\(cluster.controlPlane.endpoint.proxy.rawValue)-apiserver-proxy.yaml",
         ]
         lists = [
             PlaybookVariable.hostLabels.rawValue: cluster.nodeLabels(for: host).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" },
