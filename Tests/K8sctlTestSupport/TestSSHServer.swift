@@ -53,15 +53,13 @@ public final class TestSSHServer: @unchecked Sendable {
             // setsid: the daemon must not share the test's process group (a group kill would take it down
             // mid-test, and it must outlive nothing but this object).
             let log = directory.appendingPathComponent("sshd.log").path
-            // The daemon must not inherit the runner's pipes (their reader would wait for it to exit).
-            let started = try ProcessRunner.run("/bin/sh", ["-c", "exec setsid /usr/sbin/sshd -f \"$0\" -E \"$1\" </dev/null >/dev/null 2>&1",
-                                                            config, log])
-            if started.succeeded, let daemon = TestSSHServer.waitForPid(directory), TestSSHServer.waitUntilListening(options.listenAddress, candidate) {
+            let status = try TestDaemon.launch(["/usr/sbin/sshd", "-f", config, "-E", log])
+            if status == 0, let daemon = TestSSHServer.waitForPid(directory), TestSSHServer.waitUntilListening(options.listenAddress, candidate) {
                 pid = daemon
                 port = candidate
                 return
             }
-            lastError = started.stderr + ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")
+            lastError = "status \(status): " + ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")
             if let daemon = TestSSHServer.waitForPid(directory) { kill(daemon, SIGTERM) }
         }
         throw TestServerError(message: "sshd did not start: \(lastError)")
@@ -163,6 +161,7 @@ public final class TestSSHServer: @unchecked Sendable {
 
 public struct TestServerError: Error, CustomStringConvertible {
     public var message: String
+    public init(message: String) { self.message = message }
     public var description: String { message }
 }
 
@@ -196,8 +195,9 @@ public final class TestSSHKeys: @unchecked Sendable {
     public func startAgent(with keys: [String]) throws -> String {
         let socket = directory.appendingPathComponent("agent.sock").path
         let output = directory.appendingPathComponent("agent.env").path
-        try TestSSHServer.check(ProcessRunner.run("/bin/sh", ["-c", "exec setsid ssh-agent -s -a \"$0\" </dev/null >\"$1\" 2>&1",
-                                                              socket, output]))
+        guard try TestDaemon.launch(["ssh-agent", "-s", "-a", socket], output: output) == 0 else {
+            throw TestServerError(message: "ssh-agent did not start: " + ((try? String(contentsOfFile: output, encoding: .utf8)) ?? ""))
+        }
         let started = try String(contentsOfFile: output, encoding: .utf8)
         if let range = started.range(of: "SSH_AGENT_PID="),
            let pid = pid_t(started[range.upperBound...].prefix { $0.isNumber }) {

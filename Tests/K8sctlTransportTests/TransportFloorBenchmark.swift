@@ -31,7 +31,7 @@ struct TransportFloorBenchmark {
             }
             let later = try await clock.measure {
                 try await withThrowingTaskGroup(of: Void.self) { group in
-                    for host in connected { group.addTask { #expect(try await host.run(RemoteCommand(["true"])).succeeded) } }
+                    for host in connected { group.addTask { let result = try await host.run(RemoteCommand(["true"])); #expect(result.succeeded) } }
                     try await group.waitForAll()
                 }
             }
@@ -39,7 +39,7 @@ struct TransportFloorBenchmark {
             let noOp = try await clock.measure {
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     for host in connected {
-                        group.addTask { #expect(try await host.writeFiles(files).allSatisfy { !$0.isChanged }) }
+                        group.addTask { let outcomes = try await host.writeFiles(files); #expect(outcomes.allSatisfy { !$0.isChanged }) }
                     }
                     try await group.waitForAll()
                 }
@@ -47,7 +47,7 @@ struct TransportFloorBenchmark {
             let sums = try await clock.measure {
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     for host in connected {
-                        group.addTask { #expect(try await host.checksums(files.map(\.path)).count == files.count) }
+                        group.addTask { let sums = try await host.checksums(files.map(\.path)); #expect(sums.count == files.count) }
                     }
                     try await group.waitForAll()
                 }
