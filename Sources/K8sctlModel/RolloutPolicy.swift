@@ -5,12 +5,25 @@ public struct RolloutPolicy: Sendable, Hashable, Codable {
     public var controlPlane: ControlPlaneRollout
     public var workers: WorkerRollout
     public var drain: DrainSettings
+    /// Names of hosts whose failure stops the rollout at once (`spec.rollout.criticalHosts`), in
+    /// addition to hosts marked `critical: true`.
+    public var criticalHosts: [String]
 
     public init(controlPlane: ControlPlaneRollout = ControlPlaneRollout(), workers: WorkerRollout = WorkerRollout(),
-                drain: DrainSettings = DrainSettings()) {
+                drain: DrainSettings = DrainSettings(), criticalHosts: [String] = []) {
         self.controlPlane = controlPlane
         self.workers = workers
         self.drain = drain
+        self.criticalHosts = criticalHosts
+    }
+
+    // `criticalHosts` came after the first release of the format: documents without it still decode.
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        controlPlane = try container.decode(ControlPlaneRollout.self, forKey: .controlPlane)
+        workers = try container.decode(WorkerRollout.self, forKey: .workers)
+        drain = try container.decode(DrainSettings.self, forKey: .drain)
+        criticalHosts = try container.decodeIfPresent([String].self, forKey: .criticalHosts) ?? []
     }
 }
 

@@ -40,15 +40,30 @@ public enum ProcessRunner {
         let group = DispatchGroup()
         group.enter()
         DispatchQueue.global().async {
-            errorData.set(err.fileHandleForReading.readDataToEndOfFile())
+            errorData.set(readToEnd(err.fileHandleForReading.fileDescriptor))
             group.leave()
         }
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let outData = readToEnd(out.fileHandleForReading.fileDescriptor)
         group.wait()
         process.waitUntilExit()
         return ProcessOutput(status: process.terminationStatus,
                              stdout: String(decoding: outData, as: UTF8.self),
                              stderr: String(decoding: errorData.get(), as: UTF8.self))
+    }
+
+    /// Reads a pipe to its end, retrying reads interrupted by signals (Foundation's
+    /// `readDataToEndOfFile` traps on EINTR, which child processes of parallel tests cause).
+    static func readToEnd(_ descriptor: Int32) -> Data {
+        var result = Data()
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count > 0 {
+                result.append(contentsOf: buffer[0..<count])
+            } else if count == 0 || errno != EINTR {
+                return result
+            }
+        }
     }
 
     /// Whether `name` is on PATH.

@@ -1,0 +1,44 @@
+import K8sctlModel
+import K8sctlTransport
+
+/// Gathers a host's facts with one command: the managed files' checksums, unit states, component
+/// versions and, on etcd members, the member list and health.
+public struct FactsGatherer: Sendable {
+    /// Where the local etcd member answers and the client certificate to ask it with.
+    public struct EtcdProbe: Sendable, Hashable {
+        public var endpoint: String
+        public var caFile: String
+        public var certFile: String
+        public var keyFile: String
+        public init(endpoint: String, caFile: String, certFile: String, keyFile: String) {
+            self.endpoint = endpoint
+            self.caFile = caFile
+            self.certFile = certFile
+            self.keyFile = keyFile
+        }
+    }
+
+    public var become: SSHSettings.Become
+
+    public init(become: SSHSettings.Become = .none) {
+        self.become = become
+    }
+
+    /// The command that gathers facts; also used by tests to run the script locally.
+    public func command(paths: [String], units: [String], etcd: EtcdProbe?) -> RemoteCommand {
+        let etcdArguments = etcd.map { [$0.endpoint, $0.caFile, $0.certFile, $0.keyFile] } ?? ["", "", "", ""]
+        let arguments = ["/bin/sh", "-c", FactsScript.text, "k8sctl-facts"] + etcdArguments
+            + [String(paths.count)] + paths + units
+        return RemoteCommand(arguments).becoming(become)
+    }
+
+    public func gather(on host: any RemoteHost, paths: [String], units: [String], etcd: EtcdProbe?) async throws -> HostFacts {
+        let result = try await host.run(command(paths: paths, units: units, etcd: etcd))
+        guard result.succeeded else {
+            throw ExecutorError.factsFailed(host: host.name, outcome: result.outcomeDescription, stderr: result.stderrTail())
+        }
+        return FactsGatherer.parse(result.stdout)
+    }
+
+    public static func parse(_ output: String) -> HostFacts { FactsParser.parse(output) }
+}

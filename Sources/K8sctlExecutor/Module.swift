@@ -1,1 +1,0 @@
-// The K8sctlExecutor module. See README.md, Architecture.

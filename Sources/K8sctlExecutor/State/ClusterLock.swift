@@ -1,0 +1,90 @@
+import Foundation
+import K8sctlModel
+import K8sctlTransport
+
+/// A lock held on the cluster itself, not on the machine running k8sctl, so two CI runners cannot
+/// apply at once. It is taken on a majority of the control-plane hosts (in name order, so two
+/// runners contend for the same first host): a runner that cannot reach some hosts still cannot
+/// take the lock beside another runner that reached the others.
+///
+/// On each host the lock is a directory created with `mkdir`, atomic on every POSIX file system,
+/// holding an `owner` file: `HOLDER<TAB>ISO-8601 time`.
+public struct ClusterLock: Sendable {
+    public static let directory = "/var/lib/k8sctl/lock"
+
+    public var holder: String
+    public var become: SSHSettings.Become
+
+    public init(holder: String = ClusterLock.defaultHolder(), become: SSHSettings.Become = .none) {
+        self.holder = holder
+        self.become = become
+    }
+
+    /// `user@machine pid N`, what the second runner is told.
+    public static func defaultHolder() -> String {
+        let user = ProcessInfo.processInfo.environment["USER"] ?? "uid \(getuid())"
+        return "\(user)@\(ProcessInfo.processInfo.hostName) pid \(getpid())"
+    }
+
+    static let acquireScript = #"""
+    set -u
+    umask 077
+    mkdir -p /var/lib/k8sctl
+    if mkdir /var/lib/k8sctl/lock 2>/dev/null; then
+      printf '%s\t%s\n' "$1" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" > /var/lib/k8sctl/lock/owner
+      echo acquired
+    else
+      echo held
+      cat /var/lib/k8sctl/lock/owner 2>/dev/null || printf 'unknown\tunknown\n'
+    fi
+    """#
+
+    static let releaseScript = #"""
+    set -u
+    owner=$(cut -f1 /var/lib/k8sctl/lock/owner 2>/dev/null || true)
+    if [ "$1" = "--force" ] || [ "$owner" = "$1" ]; then rm -rf /var/lib/k8sctl/lock; echo released; else echo "not-ours $owner"; fi
+    """#
+
+    /// Takes the lock on a majority of `hosts` (the control-plane hosts, in name order).
+    /// - Throws: `ExecutorError.lockHeld` naming the holder and since when; locks taken so far are released.
+    public func acquire(on hosts: [any RemoteHost]) async throws {
+        let ordered = hosts.sorted { $0.name < $1.name }
+        let needed = ordered.count / 2 + 1
+        var taken: [any RemoteHost] = []
+        for host in ordered {
+            let result = try await host.run(RemoteCommand(["/bin/sh", "-c", Self.acquireScript, "k8sctl-lock", holder]).becoming(become))
+            let lines = result.stdout.split(separator: "\n").map(String.init)
+            if result.succeeded, lines.first == "acquired" {
+                taken.append(host)
+                if taken.count >= needed { return }
+                continue
+            }
+            await release(on: taken)
+            if lines.first == "held" {
+                let fields = (lines.dropFirst().first ?? "unknown\tunknown").split(separator: "\t").map(String.init)
+                throw ExecutorError.lockHeld(holder: fields.first ?? "unknown", since: fields.count > 1 ? fields[1] : "unknown", host: host.name)
+            }
+            throw ExecutorError.factsFailed(host: host.name, outcome: result.outcomeDescription, stderr: result.stderrTail())
+        }
+        await release(on: taken)
+        throw ExecutorError.refused(reason: "could not take the cluster lock on a majority of the control-plane hosts (\(taken.count) of \(ordered.count))")
+    }
+
+    /// Releases the lock where this holder holds it. Never throws: a failed release leaves a lock that
+    /// `k8sctl unlock` breaks.
+    public func release(on hosts: [any RemoteHost]) async {
+        for host in hosts {
+            _ = try? await host.run(RemoteCommand(["/bin/sh", "-c", Self.releaseScript, "k8sctl-unlock", holder]).becoming(become))
+        }
+    }
+
+    /// Breaks the lock whoever holds it (`k8sctl unlock`, after a killed run).
+    public func breakLock(on hosts: [any RemoteHost]) async throws -> [String] {
+        var broken: [String] = []
+        for host in hosts {
+            let result = try await host.run(RemoteCommand(["/bin/sh", "-c", Self.releaseScript, "k8sctl-unlock", "--force"]).becoming(become))
+            if result.stdout.hasPrefix("released") { broken.append(host.name) }
+        }
+        return broken
+    }
+}

@@ -1,0 +1,39 @@
+import K8sctlModel
+import K8sctlTransport
+
+/// Reads and writes `AppliedState` on the control-plane hosts.
+public struct StateStore: Sendable {
+    public var become: SSHSettings.Become
+
+    public init(become: SSHSettings.Become = .none) {
+        self.become = become
+    }
+
+    /// The newest state found on any of `hosts` (they can differ after an interrupted apply), or nil
+    /// for a cluster never applied. Unreadable hosts are skipped; a corrupt file is an error.
+    public func pull(from hosts: [any RemoteHost]) async throws -> AppliedState? {
+        var newest: AppliedState?
+        for host in hosts {
+            guard let bytes = try? await host.readFile(AppliedState.statePath) else { continue }
+            guard let state = AppliedState.decode(bytes) else {
+                throw ExecutorError.refused(reason: "\(host.name): \(AppliedState.statePath) is not a k8sctl state file; move it aside to continue")
+            }
+            if newest == nil || state.revision > newest!.revision { newest = state }
+        }
+        return newest
+    }
+
+    /// Writes the state and the revision's inventory on every host (0600, in a 0700 directory).
+    public func push(_ state: AppliedState, to hosts: [any RemoteHost]) async throws {
+        let files = [
+            NodeFile(path: AppliedState.statePath, content: state.encoded(), mode: 0o600, isSecret: false, origin: "state"),
+            NodeFile(path: AppliedState.revisionPath(state.revision), content: Array(state.inventory.utf8), mode: 0o600, origin: "state"),
+        ]
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for host in hosts {
+                group.addTask { _ = try await host.writeFiles(files, backupDirectory: nil, directoryMode: 0o700) }
+            }
+            try await group.waitForAll()
+        }
+    }
+}

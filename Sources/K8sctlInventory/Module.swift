@@ -1,1 +1,0 @@
-// The K8sctlInventory module. See README.md, Architecture.

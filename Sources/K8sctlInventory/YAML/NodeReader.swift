@@ -1,0 +1,219 @@
+import K8sctlModel
+import Yams
+
+/// Collects findings and source positions while a document is mapped onto the model.
+final class LoadContext {
+    let document: YAMLDocument
+    var diagnostics: [Diagnostic] = []
+    var sourceMap: SourceMap
+
+    init(document: YAMLDocument) {
+        self.document = document
+        self.sourceMap = SourceMap(file: document.file)
+    }
+
+    func error(_ message: String, at node: Node?, hint: String? = nil) {
+        diagnostics.append(.error(message, at: document.location(mark: node?.mark), hint: hint))
+    }
+
+    func warning(_ message: String, at node: Node?, hint: String? = nil) {
+        diagnostics.append(.warning(message, at: document.location(mark: node?.mark), hint: hint))
+    }
+
+    func record(_ path: String, _ node: Node) {
+        sourceMap.record(path, document.location(of: node))
+    }
+}
+
+/// Reads one YAML mapping with typed accessors. Every accessor records the value's position under
+/// its document path, reports wrong types instead of throwing, and marks the key as known;
+/// `finish()` reports the keys nobody asked for, with a "did you mean" for near misses.
+struct MappingReader {
+    let context: LoadContext
+    let node: Node
+    let path: String
+    private let entries: [(key: String, keyNode: Node, value: Node)]
+    private var known: [String] = []
+
+    /// Returns nil (and reports) when `node` is not a mapping.
+    init?(_ node: Node, path: String, context: LoadContext, what: String) {
+        guard case .mapping(let mapping) = node else {
+            context.error("\(what) must be a mapping (key: value), found \(MappingReader.describe(node))", at: node)
+            return nil
+        }
+        self.context = context
+        self.node = node
+        self.path = path
+        var entries: [(String, Node, Node)] = []
+        for (key, value) in mapping {
+            guard case .scalar(let scalar) = key else {
+                context.error("keys must be plain strings", at: key)
+                continue
+            }
+            entries.append((scalar.string, key, value))
+        }
+        self.entries = entries
+        context.record(path, node)
+    }
+
+    func childPath(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+
+    /// The raw value for `key`, marking it known. `null` counts as absent.
+    mutating func value(_ key: String) -> Node? {
+        known.append(key)
+        guard let entry = entries.first(where: { $0.key == key }) else { return nil }
+        if case .scalar(let scalar) = entry.value, entry.value.null != nil || (scalar.string.isEmpty && scalar.style == .plain) {
+            return nil
+        }
+        context.record(childPath(key), entry.value)
+        return entry.value
+    }
+
+    mutating func has(_ key: String) -> Bool { value(key) != nil }
+
+    mutating func string(_ key: String, required: Bool = false) -> String? {
+        guard let node = value(key) else {
+            if required { context.error("missing required key '\(childPath(key))'", at: self.node) }
+            return nil
+        }
+        guard case .scalar(let scalar) = node else {
+            context.error("'\(childPath(key))' must be a string, found \(MappingReader.describe(node))", at: node)
+            return nil
+        }
+        return scalar.string
+    }
+
+    mutating func int(_ key: String, range: ClosedRange<Int>? = nil) -> Int? {
+        guard let node = value(key) else { return nil }
+        guard let number = node.int, case .scalar(let scalar) = node, scalar.style == .plain else {
+            context.error("'\(childPath(key))' must be an integer, found \(MappingReader.describe(node))", at: node)
+            return nil
+        }
+        if let range, !range.contains(number) {
+            context.error("'\(childPath(key))' is \(number), expected \(range.lowerBound)…\(range.upperBound)", at: node)
+            return nil
+        }
+        return number
+    }
+
+    mutating func bool(_ key: String) -> Bool? {
+        guard let node = value(key) else { return nil }
+        guard let flag = node.bool, case .scalar(let scalar) = node, scalar.style == .plain else {
+            context.error("'\(childPath(key))' must be true or false, found \(MappingReader.describe(node))", at: node)
+            return nil
+        }
+        return flag
+    }
+
+    /// A string parsed by `parse`, reporting `expected` when it fails.
+    mutating func parsed<T>(_ key: String, expected: String, hint: String? = nil, _ parse: (String) -> T?) -> T? {
+        guard let node = value(key) else { return nil }
+        guard case .scalar(let scalar) = node else {
+            context.error("'\(childPath(key))' must be \(expected), found \(MappingReader.describe(node))", at: node)
+            return nil
+        }
+        guard let result = parse(scalar.string) else {
+            context.error("'\(childPath(key))': '\(scalar.string)' is not \(expected)", at: node, hint: hint)
+            return nil
+        }
+        return result
+    }
+
+    mutating func enumeration<E: RawRepresentable & CaseIterable>(_ key: String, _ type: E.Type) -> E? where E.RawValue == String {
+        let choices = E.allCases.map(\.rawValue)
+        return parsed(key, expected: "one of \(choices.joined(separator: ", "))",
+                      hint: Suggestion.closest(to: (value(key)?.string ?? ""), in: choices).map { "did you mean '\($0)'?" }) { E(rawValue: $0) }
+    }
+
+    mutating func mapping(_ key: String) -> MappingReader? {
+        guard let node = value(key) else { return nil }
+        return MappingReader(node, path: childPath(key), context: context, what: "'\(childPath(key))'")
+    }
+
+    /// A mapping of string to scalar (labels, extraArgs). Numbers and booleans are kept as written.
+    mutating func stringMap(_ key: String) -> [String: String] {
+        guard var reader = mapping(key) else { return [:] }
+        var result: [String: String] = [:]
+        for entry in reader.entries {
+            reader.known.append(entry.key)
+            guard case .scalar(let scalar) = entry.value else {
+                context.error("'\(reader.childPath(entry.key))' must be a string, found \(MappingReader.describe(entry.value))", at: entry.value)
+                continue
+            }
+            context.record(reader.childPath(entry.key), entry.value)
+            result[entry.key] = scalar.string
+        }
+        return result
+    }
+
+    mutating func sequence(_ key: String) -> [Node]? {
+        guard let node = value(key) else { return nil }
+        guard case .sequence(let sequence) = node else {
+            context.error("'\(childPath(key))' must be a list, found \(MappingReader.describe(node))", at: node)
+            return nil
+        }
+        return Array(sequence)
+    }
+
+    /// All keys of this mapping, in document order (for maps whose keys are data).
+    var keys: [(key: String, keyNode: Node, value: Node)] { entries }
+
+    /// Marks every key as known: for mappings whose keys are data, not schema.
+    mutating func acceptAllKeys() { known.append(contentsOf: entries.map(\.key)) }
+
+    /// Reports keys that were never read.
+    func finish() {
+        for entry in entries where !known.contains(entry.key) {
+            let suggestion = Suggestion.closest(to: entry.key, in: known)
+            context.error("unknown key '\(entry.key)' in '\(path.isEmpty ? "document" : path)'", at: entry.keyNode,
+                          hint: suggestion.map { "did you mean '\($0)'?" } ?? "known keys: \(known.joined(separator: ", "))")
+        }
+    }
+
+    static func describe(_ node: Node) -> String {
+        switch node {
+        case .mapping: return "a mapping"
+        case .sequence: return "a list"
+        case .alias: return "an alias"
+        case .scalar(let scalar):
+            if scalar.style == .plain {
+                if node.null != nil { return "null" }
+                if node.int != nil { return "the integer \(scalar.string)" }
+                if node.bool != nil { return "the boolean \(scalar.string)" }
+                if node.float != nil { return "the number \(scalar.string)" }
+            }
+            return "the string '\(scalar.string)'"
+        }
+    }
+}
+
+/// "Did you mean" for near-miss keys and values.
+enum Suggestion {
+    static func closest(to word: String, in candidates: [String]) -> String? {
+        let lower = word.lowercased()
+        var best: (String, Int)?
+        for candidate in Set(candidates) {
+            let distance = editDistance(lower, candidate.lowercased())
+            let limit = max(1, min(3, candidate.count / 3))
+            if distance <= limit, best == nil || distance < best!.1 || (distance == best!.1 && candidate < best!.0) {
+                best = (candidate, distance)
+            }
+        }
+        return best?.0
+    }
+
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var previous = Array(0...b.count)
+        for i in 1...a.count {
+            var current = [i] + Array(repeating: 0, count: b.count)
+            for j in 1...b.count {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            previous = current
+        }
+        return previous[b.count]
+    }
+}

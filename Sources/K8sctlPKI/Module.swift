@@ -1,1 +1,0 @@
-// The K8sctlPKI module. See README.md, Architecture.

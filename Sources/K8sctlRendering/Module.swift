@@ -1,1 +1,0 @@
-// The K8sctlRendering module. See README.md, Architecture.

@@ -1,1 +1,0 @@
-// The K8sctlValidation module. See README.md, Architecture.
