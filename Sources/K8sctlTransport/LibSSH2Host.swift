@@ -108,7 +108,12 @@ public final class LibSSH2Host: RemoteHost {
     /// Handshake, host key check, authentication on a connected socket.
     private static func establish(_ endpoint: SSHEndpoint, socket: Int32, deadline: Deadline,
                                   notices: inout [String]) throws -> (LibSSH2Session, String) {
-        let session = try LibSSH2Session(socket: socket, hostName: endpoint.name, address: endpoint.address, deadline: deadline)
+        let knownHosts = KnownHostsVerifier.expand(endpoint.knownHostsFile)
+        let recorded = endpoint.hostKeyPolicy == .insecureIgnore ? [] : KnownHostKeyTypes.recorded(
+            in: (try? String(contentsOfFile: knownHosts, encoding: .utf8)) ?? "", address: endpoint.address, port: endpoint.port)
+        let session = try LibSSH2Session(socket: socket, hostName: endpoint.name, address: endpoint.address, deadline: deadline,
+                                         hostKeyPreference: KnownHostKeyTypes.preference(LibSSH2Session.hostKeyPreference,
+                                                                                         recorded: recorded))
         do {
             let verifier = KnownHostsVerifier(file: endpoint.knownHostsFile, policy: endpoint.hostKeyPolicy)
             switch try verifier.verify(session, hostName: endpoint.name, address: endpoint.address, port: endpoint.port) {

@@ -29,7 +29,10 @@ final class LibSSH2Session: @unchecked Sendable {
     private static let libraryReady: Bool = libssh2_init(0) == 0
 
     /// Performs the SSH handshake on a connected socket. Takes ownership of `socket`.
-    init(socket: Int32, hostName: String, address: String, deadline: Deadline) throws {
+    /// - Parameter hostKeyPreference: host key algorithms in order; ``hostKeyPreference`` reordered
+    ///   by ``KnownHostKeyTypes`` so a recorded key type is asked for first.
+    init(socket: Int32, hostName: String, address: String, deadline: Deadline,
+         hostKeyPreference: String = LibSSH2Session.hostKeyPreference) throws {
         precondition(LibSSH2Session.libraryReady, "libssh2_init failed")
         guard let session = libssh2_session_init_ex(nil, nil, nil, nil) else {
             close(socket)
@@ -41,7 +44,7 @@ final class LibSSH2Session: @unchecked Sendable {
         self.address = address
         libssh2_session_set_blocking(session, 0)
         _ = libssh2_session_method_pref(session, LIBSSH2_METHOD_KEX, LibSSH2Session.keyExchangePreference)
-        _ = libssh2_session_method_pref(session, LIBSSH2_METHOD_HOSTKEY, LibSSH2Session.hostKeyPreference)
+        _ = libssh2_session_method_pref(session, LIBSSH2_METHOD_HOSTKEY, hostKeyPreference)
         let rc = try retrying(deadline, timeout: {
             TransportError.handshakeFailed(host: hostName, address: address, reason: "timed out")
         }) { libssh2_session_handshake(session, socket) }

@@ -59,10 +59,21 @@ enum LocalProcess {
         posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
         posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
         for fd in inPipe + outPipe + errPipe { posix_spawn_file_actions_addclose(&actions, fd) }
+        // Threads of Dispatch and of the test runner block signals; a child inherits that mask,
+        // and an ssh that ignores SIGTERM outlives its timeout. Start children with a clean slate.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var noSignals = sigset_t(), allSignals = sigset_t()
+        sigemptyset(&noSignals)
+        sigfillset(&allSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        posix_spawnattr_setsigdefault(&attributes, &allSignals)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         let argv = ([path] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, path, &actions, nil, argv, environ)
+        let spawned = posix_spawn(&pid, path, &actions, &attributes, argv, environ)
         close(inPipe[0]); close(outPipe[1]); close(errPipe[1])
         guard spawned == 0 else {
             close(inPipe[1]); close(outPipe[0]); close(errPipe[0])
@@ -77,11 +88,26 @@ enum LocalProcess {
         var buffer = [UInt8](repeating: 0, count: 65536)
         let deadline = Deadline(milliseconds: timeoutMilliseconds)
         var timedOut = false
+        var status: Int32 = 0
+        var reaped = false
         while !openReaders.isEmpty || stdinFD >= 0 {
+            // `ssh -f` leaves a daemon (and its ProxyCommand) holding our pipes: once the child
+            // itself has exited, take what is buffered and stop waiting for end-of-file.
+            if !reaped && waitpid(pid, &status, WNOHANG) == pid {
+                reaped = true
+                for fd in openReaders {
+                    while true {
+                        let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+                        guard count > 0 else { break }
+                        if fd == outPipe[0] { out.append(contentsOf: buffer[0..<count]) } else { err.append(contentsOf: buffer[0..<count]) }
+                    }
+                }
+                break
+            }
             var descriptors = openReaders.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
             if stdinFD >= 0 { descriptors.append(pollfd(fd: stdinFD, events: Int16(POLLOUT), revents: 0)) }
             let remaining = deadline.remainingMilliseconds
-            _ = poll(&descriptors, nfds_t(descriptors.count), Int32(remaining < 0 ? 1000 : min(remaining, 1000)))
+            _ = poll(&descriptors, nfds_t(descriptors.count), Int32(remaining < 0 ? 50 : min(remaining, 50)))
             if deadline.hasPassed {
                 timedOut = true
                 kill(pid, SIGTERM)
@@ -107,8 +133,8 @@ enum LocalProcess {
         }
         if stdinFD >= 0 { close(stdinFD) }
         openReaders.forEach { close($0) }
-        var status: Int32 = 0
-        if timedOut {
+        if reaped {
+        } else if timedOut {
             // Give it a moment to end on TERM, then KILL.
             for _ in 0..<20 where waitpid(pid, &status, WNOHANG) == 0 { usleep(50_000) }
             if waitpid(pid, &status, WNOHANG) == 0 { kill(pid, SIGKILL); waitpid(pid, &status, 0) }

@@ -40,7 +40,7 @@ public final class OpenSSHHost: RemoteHost {
         let controlPath = controlDirectory + "/" + String(UInt32.random(in: 0...UInt32.max), radix: 36)
         let options = commonOptions(endpoint, controlPath: controlPath) + proxyOptions(bastion, for: endpoint)
         let master = try await LocalProcess.run(
-            "ssh", options + ["-o", "ControlMaster=yes", "-o", "ControlPersist=yes", "-f", "-N", endpoint.address],
+            "ssh", options + ["-o", "ControlMaster=yes", "-o", "ControlPersist=\(OpenSSHHost.idleLifetimeSeconds)", "-f", "-N", endpoint.address],
             timeoutMilliseconds: Int(endpoint.connectTimeout.milliseconds) + 5000)
         guard master.status == 0, master.signal == nil, !master.timedOut else {
             let stderr = String(decoding: master.standardError, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
@@ -52,6 +52,9 @@ public final class OpenSSHHost: RemoteHost {
         return OpenSSHHost(name: endpoint.name, transportDescription: description, endpoint: endpoint,
                            controlPath: controlPath, options: options, become: become, defaultTimeout: commandTimeout)
     }
+
+    /// A master nobody closed (a crashed run) ends after this long idle instead of lingering forever.
+    static let idleLifetimeSeconds = 600
 
     public func run(_ command: RemoteCommand) async throws -> CommandResult {
         guard !closed.value else { throw TransportError.closed(host: name) }

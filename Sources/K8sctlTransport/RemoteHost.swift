@@ -10,10 +10,17 @@ public protocol RemoteHost: Sendable {
     /// Which transport carries this host, e.g. `libssh2 (curve25519-sha256, ssh-ed25519)` or
     /// `openssh (ControlMaster; RSA key)` — the executor prints it.
     var transportDescription: String { get }
+    /// Things the user must see once per run: an unverified host key under `insecure-ignore`, a key
+    /// recorded under `accept-new`.
+    var notices: [String] { get }
     /// Runs one command and waits for it.
     /// - Throws: ``TransportError`` when the command could not be run or timed out; a non-zero exit
     ///   status is not an error here, it is in the result.
     func run(_ command: RemoteCommand) async throws -> CommandResult
     /// Closes the connection. Later calls throw ``TransportError/closed(host:)``.
     func close() async
+}
+
+extension RemoteHost {
+    public var notices: [String] { [] }
 }

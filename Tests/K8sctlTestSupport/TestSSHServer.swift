@@ -12,12 +12,16 @@ public final class TestSSHServer: @unchecked Sendable {
     public let address: String
     /// `<dir>/host_key.pub`, the key the server presents.
     public var hostPublicKeyPath: String { directory.appendingPathComponent("host_key.pub").path }
+    /// The public key of an extra host key type (``Options/extraHostKeyTypes``).
+    public func extraHostPublicKeyPath(_ type: String) -> String { directory.appendingPathComponent("host_key_\(type).pub").path }
     public var authorizedKeysPath: String { directory.appendingPathComponent("authorized_keys").path }
     public var logPath: String { directory.appendingPathComponent("sshd.log").path }
     private var pid: pid_t?
 
     public struct Options: Sendable {
         public var hostKeyType: String = "ed25519"
+        /// More host keys the server offers besides the main one (e.g. `["ecdsa"]`).
+        public var extraHostKeyTypes: [String] = []
         public var listenAddress: String = "127.0.0.1"
         /// sshd LogLevel (DEBUG1 logs forwarding requests, which the bastion test reads).
         public var logLevel: String = "ERROR"
@@ -35,6 +39,12 @@ public final class TestSSHServer: @unchecked Sendable {
                                                  attributes: [.posixPermissions: 0o755])
         let hostKey = directory.appendingPathComponent("host_key").path
         try TestSSHServer.check(ProcessRunner.run("ssh-keygen", ["-q", "-t", options.hostKeyType, "-N", "", "-C", "test-host", "-f", hostKey]))
+        var extraKeys: [String] = []
+        for type in options.extraHostKeyTypes {
+            let path = directory.appendingPathComponent("host_key_\(type)").path
+            try TestSSHServer.check(ProcessRunner.run("ssh-keygen", ["-q", "-t", type, "-N", "", "-C", "test-host", "-f", path]))
+            extraKeys.append(path)
+        }
         _ = FileManager.default.createFile(atPath: directory.appendingPathComponent("authorized_keys").path, contents: Data())
         var lastError = ""
         for _ in 0..<5 {
@@ -48,20 +58,18 @@ public final class TestSSHServer: @unchecked Sendable {
                 "PubkeyAuthentication yes", "PermitRootLogin prohibit-password", "UsePAM no",
                 "AllowTcpForwarding yes", "MaxSessions 200", "MaxStartups 200", "LogLevel \(options.logLevel)",
                 "Subsystem sftp internal-sftp",
-            ] + options.extraConfig
+            ] + extraKeys.map { "HostKey \($0)" } + options.extraConfig
             try lines.joined(separator: "\n").appending("\n").write(toFile: config, atomically: true, encoding: .utf8)
             // setsid: the daemon must not share the test's process group (a group kill would take it down
             // mid-test, and it must outlive nothing but this object).
             let log = directory.appendingPathComponent("sshd.log").path
-            // The daemon must not inherit the runner's pipes (their reader would wait for it to exit).
-            let started = try ProcessRunner.run("/bin/sh", ["-c", "exec setsid /usr/sbin/sshd -f \"$0\" -E \"$1\" </dev/null >/dev/null 2>&1",
-                                                            config, log])
-            if started.succeeded, let daemon = TestSSHServer.waitForPid(directory), TestSSHServer.waitUntilListening(options.listenAddress, candidate) {
+            let status = try TestDaemon.launch(["/usr/sbin/sshd", "-f", config, "-E", log])
+            if status == 0, let daemon = TestSSHServer.waitForPid(directory), TestSSHServer.waitUntilListening(options.listenAddress, candidate) {
                 pid = daemon
                 port = candidate
                 return
             }
-            lastError = started.stderr + ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")
+            lastError = "status \(status): " + ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")
             if let daemon = TestSSHServer.waitForPid(directory) { kill(daemon, SIGTERM) }
         }
         throw TestServerError(message: "sshd did not start: \(lastError)")
@@ -163,6 +171,7 @@ public final class TestSSHServer: @unchecked Sendable {
 
 public struct TestServerError: Error, CustomStringConvertible {
     public var message: String
+    public init(message: String) { self.message = message }
     public var description: String { message }
 }
 
@@ -196,8 +205,9 @@ public final class TestSSHKeys: @unchecked Sendable {
     public func startAgent(with keys: [String]) throws -> String {
         let socket = directory.appendingPathComponent("agent.sock").path
         let output = directory.appendingPathComponent("agent.env").path
-        try TestSSHServer.check(ProcessRunner.run("/bin/sh", ["-c", "exec setsid ssh-agent -s -a \"$0\" </dev/null >\"$1\" 2>&1",
-                                                              socket, output]))
+        guard try TestDaemon.launch(["ssh-agent", "-s", "-a", socket], output: output) == 0 else {
+            throw TestServerError(message: "ssh-agent did not start: " + ((try? String(contentsOfFile: output, encoding: .utf8)) ?? ""))
+        }
         let started = try String(contentsOfFile: output, encoding: .utf8)
         if let range = started.range(of: "SSH_AGENT_PID="),
            let pid = pid_t(started[range.upperBound...].prefix { $0.isNumber }) {

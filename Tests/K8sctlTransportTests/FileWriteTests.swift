@@ -48,12 +48,12 @@ struct FileWriteTests {
             let path = try fixture.remoteDirectory() + "/kubelet.conf"
             let file = NodeFile(path: path, text: "apiVersion: v1\n", mode: 0o600)
             #expect(try await host.writeFiles([file]).map(\.change) == [.created])
-            let before = try stat(path)
+            let before = try fileStat(path)
             try await Task.sleep(for: .milliseconds(20))
             let again = try await host.writeFiles([file])
             #expect(again.map(\.change) == [.unchanged])
             #expect(!again[0].isChanged)
-            let after = try stat(path)
+            let after = try fileStat(path)
             #expect(after.inode == before.inode)
             #expect(after.modified == before.modified)
         }
@@ -65,10 +65,10 @@ struct FileWriteTests {
             let file = NodeFile(path: path, text: "x", mode: 0o600)
             _ = try await host.writeFiles([file])
             chmod(path, 0o644)
-            let before = try stat(path)
+            let before = try fileStat(path)
             #expect(try await host.writeFiles([file]).map(\.change) == [.metadataChanged])
-            #expect(try stat(path).inode == before.inode)
-            #expect(try stat(path).mode == 0o600)
+            #expect(try fileStat(path).inode == before.inode)
+            #expect(try fileStat(path).mode == 0o600)
         }
     }
 
@@ -82,7 +82,7 @@ struct FileWriteTests {
             #expect(outcomes == [FileWriteOutcome(path: path, change: .replaced, backupPath: backups + path)])
             #expect(FileManager.default.contents(atPath: path) == Data("v2\n".utf8))
             #expect(FileManager.default.contents(atPath: backups + path) == Data("v1\n".utf8))
-            #expect(try stat(backups + path).mode == 0o600)
+            #expect(try fileStat(backups + path).mode == 0o600)
         }
     }
 
@@ -99,7 +99,7 @@ struct FileWriteTests {
             #expect(outcomes.allSatisfy { $0.change == .created })
             for file in files {
                 #expect(FileManager.default.contents(atPath: file.path).map(Array.init) == file.content)
-                #expect(try stat(file.path).mode == file.mode)
+                #expect(try fileStat(file.path).mode == file.mode)
             }
             let second = try await counting.writeFiles(files)
             #expect(counting.count == 2)
@@ -162,9 +162,9 @@ struct FileWriteTests {
 
     private struct FileStat { var inode: UInt64; var modified: timespec; var mode: UInt16 }
 
-    private func stat(_ path: String) throws -> FileStat {
+    private func fileStat(_ path: String) throws -> FileStat {
         var info = Glibc.stat()
-        guard Glibc.stat(path, &info) == 0 else { throw TestServerError(message: "stat \(path) failed") }
+        guard lstat(path, &info) == 0 else { throw TestServerError(message: "stat \(path) failed") }
         return FileStat(inode: UInt64(info.st_ino), modified: info.st_mtim, mode: UInt16(info.st_mode & 0o7777))
     }
 }
@@ -183,7 +183,7 @@ final class CountingHost: RemoteHost, @unchecked Sendable {
     var transportDescription: String { base.transportDescription }
     var count: Int { lock.lock(); defer { lock.unlock() }; return calls }
     func run(_ command: RemoteCommand) async throws -> CommandResult {
-        lock.lock(); calls += 1; lock.unlock()
+        lock.withLock { calls += 1 }
         return try await base.run(command)
     }
     func close() async { await base.close() }

@@ -95,3 +95,39 @@ struct HostKeyPolicyTests {
         }
     }
 }
+
+/// known_hosts decides which host key type is asked for, as OpenSSH does.
+struct KnownHostKeyTypeTests {
+    @Test func hostRecordedOnlyWithItsECDSAKey_isVerifiedWithThatKey() async throws {
+        var options = TestSSHServer.Options()
+        options.extraHostKeyTypes = ["ecdsa"]
+        try await withFixture(trustHost: false, server: options) { fixture in
+            let ecdsa = try String(contentsOfFile: fixture.server.extraHostPublicKeyPath("ecdsa"), encoding: .utf8).split(separator: " ")
+            try "[127.0.0.1]:\(fixture.server.port) \(ecdsa[0]) \(ecdsa[1])\n"
+                .write(toFile: fixture.keys.knownHostsPath, atomically: true, encoding: .utf8)
+            let host = try await fixture.connect(policy: .strict)
+            #expect(host.transportDescription.contains("ecdsa-sha2-nistp256"))
+            await host.close()
+        }
+    }
+
+    @Test func hashedNames_andPortForms_areMatched() throws {
+        let keys = try TestSSHKeys()
+        defer { keys.cleanUp() }
+        let text = "[10.0.0.5]:2222 ecdsa-sha2-nistp256 AAAA\n10.0.0.5 ssh-ed25519 AAAA\nother ssh-rsa AAAA\n"
+        try text.write(toFile: keys.knownHostsPath, atomically: true, encoding: .utf8)
+        #expect(try ProcessRunner.run("ssh-keygen", ["-H", "-f", keys.knownHostsPath]).succeeded)
+        let hashed = try String(contentsOfFile: keys.knownHostsPath, encoding: .utf8)
+        #expect(!hashed.contains("10.0.0.5"))
+        #expect(KnownHostKeyTypes.recorded(in: hashed, address: "10.0.0.5", port: 2222) == ["ecdsa-sha2-nistp256"])
+        #expect(KnownHostKeyTypes.recorded(in: hashed, address: "10.0.0.5", port: 22) == ["ssh-ed25519"])
+        #expect(KnownHostKeyTypes.recorded(in: text, address: "10.0.0.6", port: 22) == [])
+    }
+
+    @Test func preference_putsRecordedTypesFirst() {
+        #expect(KnownHostKeyTypes.preference("ssh-ed25519,ecdsa-sha2-nistp256,rsa-sha2-512,ssh-rsa", recorded: ["ssh-rsa"])
+                == "rsa-sha2-512,ssh-rsa,ssh-ed25519,ecdsa-sha2-nistp256")
+        #expect(KnownHostKeyTypes.preference("ssh-ed25519,ecdsa-sha2-nistp256", recorded: [])
+                == "ssh-ed25519,ecdsa-sha2-nistp256")
+    }
+}

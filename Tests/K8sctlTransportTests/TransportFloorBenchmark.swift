@@ -16,6 +16,15 @@ struct TransportFloorBenchmark {
             let root = try fixture.remoteDirectory()
             let files = (0..<30).map { NodeFile(path: "\(root)/etc/kubernetes/f\($0).conf", text: String(repeating: "x", count: 4000), mode: 0o600) }
             let clock = ContinuousClock()
+            // One host, sequentially: the per-connection floor.
+            var single: LibSSH2Host?
+            let handshake = try await clock.measure { single = try await LibSSH2Host.connect(fixture.endpoint(name: "single")) }
+            let first = try await clock.measure { _ = try await single!.run(RemoteCommand(["true"])) }
+            let tenLater = try await clock.measure { for _ in 0..<10 { _ = try await single!.run(RemoteCommand(["true"])) } }
+            await single!.close()
+            print("""
+            [bench] libssh2, one host: connect+handshake+auth \(handshake), first command \(first), later commands \(tenLater / 10) each
+            """)
             var connected: [LibSSH2Host] = []
             let connect = try await clock.measure {
                 connected = try await withThrowingTaskGroup(of: LibSSH2Host.self) { group in
@@ -31,7 +40,7 @@ struct TransportFloorBenchmark {
             }
             let later = try await clock.measure {
                 try await withThrowingTaskGroup(of: Void.self) { group in
-                    for host in connected { group.addTask { #expect(try await host.run(RemoteCommand(["true"])).succeeded) } }
+                    for host in connected { group.addTask { let result = try await host.run(RemoteCommand(["true"])); #expect(result.succeeded) } }
                     try await group.waitForAll()
                 }
             }
@@ -39,7 +48,7 @@ struct TransportFloorBenchmark {
             let noOp = try await clock.measure {
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     for host in connected {
-                        group.addTask { #expect(try await host.writeFiles(files).allSatisfy { !$0.isChanged }) }
+                        group.addTask { let outcomes = try await host.writeFiles(files); #expect(outcomes.allSatisfy { !$0.isChanged }) }
                     }
                     try await group.waitForAll()
                 }
@@ -47,7 +56,7 @@ struct TransportFloorBenchmark {
             let sums = try await clock.measure {
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     for host in connected {
-                        group.addTask { #expect(try await host.checksums(files.map(\.path)).count == files.count) }
+                        group.addTask { let sums = try await host.checksums(files.map(\.path)); #expect(sums.count == files.count) }
                     }
                     try await group.waitForAll()
                 }
