@@ -64,7 +64,7 @@ struct TestNodeHarnessTests {
     }
 
     @Test(.enabled(if: TestNodes.canBootLight, "needs root, iproute2 and sshd (see docs/test-nodes.md)"))
-    func lightNodes_answerSSH_withPrivateEtcAndHostname() throws {
+    func lightNodes_answerSSH_withPrivateEtcUsrLocalAndHostname() throws {
         try TestNodes.with(count: 3, kind: .light, prefix: "lite") { (cluster: TestNodeCluster) throws in
             #expect(cluster.nodes.count == 3)
             for node in cluster.nodes {
@@ -75,6 +75,12 @@ struct TestNodeHarnessTests {
             #expect(try cluster.shell(node, "mkdir -p /etc/kubernetes && echo x > /etc/kubernetes/probe").succeeded)
             #expect(!FileManager.default.fileExists(atPath: "/etc/kubernetes/probe"))
             #expect(try cluster.ssh(cluster.nodes[1], ["test", "-e", "/etc/kubernetes/probe"]).status == 1)
+            // So do binaries installed under /usr/local and /opt.
+            let probe = "/usr/local/bin/k8sctl-light-probe-\(getpid())"
+            #expect(try cluster.shell(node, "echo x > \(probe) && mkdir -p /opt/cni/bin && touch /opt/cni/bin/probe").succeeded)
+            #expect(!FileManager.default.fileExists(atPath: probe))
+            #expect(try cluster.ssh(node, ["test", "-e", probe]).status == 0)
+            #expect(try cluster.ssh(cluster.nodes[1], ["test", "-e", probe]).status == 1)
         }
     }
 }
