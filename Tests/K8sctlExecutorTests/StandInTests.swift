@@ -143,6 +143,55 @@ struct StandInTests {
         try fixture.waitUntil(timeout: 15) { (try? fixture.request("GET", "/version", port: port).status) == 0 }
     }
 
+    @Test(.enabled(if: available && FileManager.default.isExecutableFile(atPath: "/usr/sbin/haproxy"),
+                   "needs haproxy besides etcd, curl, openssl, python3-yaml"))
+    func kubeletStandIn_runsTheRealHAProxyOfALocalProxyPod_withHostPaths() throws {
+        let fixture = try StandInFixture()
+        defer { fixture.stop() }
+        let apiPort = try fixture.startAPIServer()
+        let proxyPort = try StandInFixture.freePort(), healthz = try StandInFixture.freePort()
+        let manifests = fixture.directory.appendingPathComponent("manifests")
+        try FileManager.default.createDirectory(at: manifests, withIntermediateDirectories: true)
+        try """
+        global
+          log stderr local0 notice
+        defaults
+          mode tcp
+          timeout connect 2s
+          timeout client 60s
+          timeout server 60s
+        frontend apiserver
+          bind 127.0.0.1:\(proxyPort)
+          default_backend apiservers
+        backend apiservers
+          server cp-1 127.0.0.1:\(apiPort) check
+
+        """.write(toFile: fixture.path("haproxy.cfg"), atomically: true, encoding: .utf8)  // haproxy wants a final LF
+        // As LocalProxyPod renders it: the config is mounted at a container path different from the host's.
+        try """
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: haproxy-apiserver-proxy, namespace: kube-system}
+        spec:
+          hostNetwork: true
+          containers:
+          - name: haproxy-apiserver-proxy
+            image: docker.io/library/haproxy:2.8
+            command: [haproxy, -f, /usr/local/etc/haproxy/haproxy.cfg]
+            volumeMounts:
+            - {mountPath: /usr/local/etc/haproxy/haproxy.cfg, name: proxy-config, readOnly: true}
+          volumes:
+          - hostPath: {path: \(fixture.path("haproxy.cfg")), type: File}
+            name: proxy-config
+        """.write(to: manifests.appendingPathComponent("haproxy-apiserver-proxy.yaml"), atomically: true, encoding: .utf8)
+        try "staticPodPath: \(manifests.path)\nhealthzPort: \(healthz)\n".write(toFile: fixture.path("config.yaml"),
+                                                                                 atomically: true, encoding: .utf8)
+        try fixture.start(TestArtifactSource.standInDirectory.appendingPathComponent("kubelet-standin").path,
+                          ["--config=\(fixture.path("config.yaml"))"], log: "kubelet.log")
+        try fixture.waitUntil(timeout: 20) { (try? fixture.request("GET", "/readyz", port: proxyPort).body) == "ok" }
+        #expect(fixture.log("kubelet.log").contains("haproxy-apiserver-proxy.yaml: starting /usr/sbin/haproxy"))
+    }
+
     @Test(.enabled(if: available, "needs etcd-server, etcd-client, curl, openssl, python3-yaml"))
     func artifactSource_holdsRealEtcdAndLabelledStandIns_withMatchingChecksums() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("artifacts-\(getpid())")
