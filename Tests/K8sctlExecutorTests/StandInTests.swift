@@ -126,11 +126,17 @@ struct StandInTests {
         contexts: [{name: c, context: {cluster: k, user: u}}]
         current-context: c
         """.write(toFile: fixture.path("kubelet.conf"), atomically: true, encoding: .utf8)
-        try "staticPodPath: \(manifests.path)\nhealthzPort: \(healthz)\n".write(toFile: fixture.path("config.yaml"),
-                                                                                 atomically: true, encoding: .utf8)
+        try """
+        staticPodPath: \(manifests.path)
+        healthzPort: \(healthz)
+        registerWithTaints:
+        - {key: node-role.kubernetes.io/control-plane, effect: NoSchedule}
+
+        """.write(toFile: fixture.path("config.yaml"), atomically: true, encoding: .utf8)
         let kubelet = try #require(artifacts.artifact("kubelet")).path
         try fixture.start(kubelet, ["--config=\(fixture.path("config.yaml"))", "--kubeconfig=\(fixture.path("kubelet.conf"))",
-                                    "--hostname-override=cp-1", "--node-ip=127.0.0.1", "--v=2"], log: "kubelet.log")
+                                    "--hostname-override=cp-1", "--node-ip=127.0.0.1", "--v=2",
+                                    "--node-labels=pool=infra,topology.kubernetes.io/zone=z1"], log: "kubelet.log")
         try fixture.waitUntil(timeout: 30) { (try? fixture.request("GET", "/api/v1/nodes/cp-1", port: port).status) == 200 }
         #expect(try fixture.request("GET", "/readyz", port: port).body == "ok")
         let health = try ProcessRunner.run("curl", ["-s", "http://127.0.0.1:\(healthz)/healthz"])
@@ -138,6 +144,11 @@ struct StandInTests {
         let node = try fixture.request("GET", "/api/v1/nodes/cp-1", port: port).json
         let conditions = (node?["status"] as? [String: Any])?["conditions"] as? [[String: Any]]
         #expect(conditions?.first?["type"] as? String == "Ready", "\(fixture.log("kubelet.log"))")
+        let labels = (node?["metadata"] as? [String: Any])?["labels"] as? [String: String]
+        #expect(labels?["pool"] == "infra" && labels?["topology.kubernetes.io/zone"] == "z1"
+                && labels?["kubernetes.io/hostname"] == "cp-1")
+        let taints = (node?["spec"] as? [String: Any])?["taints"] as? [[String: Any]]
+        #expect(taints?.first?["key"] as? String == "node-role.kubernetes.io/control-plane")
         // Removing the manifest stops the API server.
         try FileManager.default.removeItem(at: manifests.appendingPathComponent("kube-apiserver.yaml"))
         try fixture.waitUntil(timeout: 15) { (try? fixture.request("GET", "/version", port: port).status) == 0 }
