@@ -54,6 +54,17 @@ struct StandInTests {
         #expect(cordon.status == 200)
         let seen = try fixture.request("GET", "/api/v1/nodes/w1", port: second).json
         #expect((seen?["spec"] as? [String: Any])?["unschedulable"] as? Bool == true)
+        // A JSON Patch (RFC 6902) through the other one; a failing `test` op changes nothing (422).
+        let stale = try fixture.request("PATCH", "/api/v1/nodes/w1", port: second,
+                                        body: #"[{"op":"test","path":"/spec/unschedulable","value":false},{"op":"replace","path":"/spec/unschedulable","value":false}]"#,
+                                        contentType: "application/json-patch+json")
+        #expect(stale.status == 422)
+        let uncordon = try fixture.request("PATCH", "/api/v1/nodes/w1", port: second,
+                                           body: #"[{"op":"replace","path":"/spec/unschedulable","value":false}]"#,
+                                           contentType: "application/json-patch+json")
+        #expect(uncordon.status == 200)
+        #expect(((uncordon.json?["spec"] as? [String: Any])?["unschedulable"] as? Bool) == false)
+        #expect(try fixture.request("PATCH", "/api/v1/nodes/w1", port: first, body: "{}", contentType: "text/plain").status == 415)
         // The object really is in etcd, under the API server's key layout.
         let keys = try ProcessRunner.run("/usr/bin/etcdctl", [
             "--endpoints=https://127.0.0.1:\(fixture.etcdPort)", "--cacert", fixture.path("ca.crt"),
