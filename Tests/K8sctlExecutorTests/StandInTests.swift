@@ -108,6 +108,29 @@ struct StandInTests {
     }
 
     @Test(.enabled(if: available, "needs etcd-server, etcd-client, curl, openssl, python3-yaml"))
+    func concurrentEvictionsThroughTwoAPIServers_neverOverdrawTheBudget() throws {
+        let fixture = try StandInFixture()
+        defer { fixture.stop() }
+        let ports = [try fixture.startAPIServer(), try fixture.startAPIServer()]
+        for index in 1...4 {
+            let pod = #"{"metadata":{"name":"db-\#(index)","labels":{"app":"db"}},"spec":{"nodeName":"w\#(index)"}}"#
+            #expect(try fixture.request("POST", "/api/v1/namespaces/data/pods", port: ports[0], body: pod).status == 201)
+        }
+        let pdb = #"{"metadata":{"name":"db"},"spec":{"minAvailable":2,"selector":{"matchLabels":{"app":"db"}}}}"#
+        #expect(try fixture.request("POST", "/apis/policy/v1/namespaces/data/poddisruptionbudgets", port: ports[1], body: pdb).status == 201)
+        let statuses = LockedBox([Int]()), lock = NSLock()
+        DispatchQueue.concurrentPerform(iterations: 4) { index in
+            let eviction = #"{"apiVersion":"policy/v1","kind":"Eviction","metadata":{"name":"db-\#(index + 1)","namespace":"data"}}"#
+            let status = (try? fixture.request("POST", "/api/v1/namespaces/data/pods/db-\(index + 1)/eviction",
+                                               port: ports[index % 2], body: eviction).status) ?? -1
+            lock.withLock { statuses.set(statuses.get() + [status]) }
+        }
+        let remaining = try fixture.request("GET", "/api/v1/namespaces/data/pods", port: ports[0]).json?["items"] as? [[String: Any]]
+        #expect(remaining?.count == 2, "statuses \(statuses.get())")
+        #expect(statuses.get().sorted() == [201, 201, 429, 429])
+    }
+
+    @Test(.enabled(if: available, "needs etcd-server, etcd-client, curl, openssl, python3-yaml"))
     func kubeletStandIn_runsTheAPIServerFromItsManifest_andRegistersItsNode() throws {
         let fixture = try StandInFixture()
         defer { fixture.stop() }
