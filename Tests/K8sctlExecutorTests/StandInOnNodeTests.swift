@@ -13,7 +13,7 @@ struct StandInOnNodeTests {
             at: FileManager.default.temporaryDirectory.appendingPathComponent("node-artifacts-\(getpid())"),
             kubernetesVersion: "1.31.4")
         defer { try? FileManager.default.removeItem(at: artifacts.directory) }
-        try TestNodes.with(count: 1, prefix: "stinode") { (cluster: TestNodeCluster) throws in
+        try TestNodes.with(count: 1, prefix: TestNodes.uniquePrefix("stinode")) { (cluster: TestNodeCluster) throws in
             let node = cluster.nodes[0]
             for component in ["etcd", "etcdctl", "kubelet", "containerd"] {
                 try cluster.copy(try #require(artifacts.artifact(component)).path, to: node, at: "/usr/local/bin/\(component)")

@@ -54,6 +54,17 @@ struct StandInTests {
         #expect(cordon.status == 200)
         let seen = try fixture.request("GET", "/api/v1/nodes/w1", port: second).json
         #expect((seen?["spec"] as? [String: Any])?["unschedulable"] as? Bool == true)
+        // A JSON Patch (RFC 6902) through the other one; a failing `test` op changes nothing (422).
+        let stale = try fixture.request("PATCH", "/api/v1/nodes/w1", port: second,
+                                        body: #"[{"op":"test","path":"/spec/unschedulable","value":false},{"op":"replace","path":"/spec/unschedulable","value":false}]"#,
+                                        contentType: "application/json-patch+json")
+        #expect(stale.status == 422)
+        let uncordon = try fixture.request("PATCH", "/api/v1/nodes/w1", port: second,
+                                           body: #"[{"op":"replace","path":"/spec/unschedulable","value":false}]"#,
+                                           contentType: "application/json-patch+json")
+        #expect(uncordon.status == 200)
+        #expect(((uncordon.json?["spec"] as? [String: Any])?["unschedulable"] as? Bool) == false)
+        #expect(try fixture.request("PATCH", "/api/v1/nodes/w1", port: first, body: "{}", contentType: "text/plain").status == 415)
         // The object really is in etcd, under the API server's key layout.
         let keys = try ProcessRunner.run("/usr/bin/etcdctl", [
             "--endpoints=https://127.0.0.1:\(fixture.etcdPort)", "--cacert", fixture.path("ca.crt"),
@@ -97,6 +108,29 @@ struct StandInTests {
     }
 
     @Test(.enabled(if: available, "needs etcd-server, etcd-client, curl, openssl, python3-yaml"))
+    func concurrentEvictionsThroughTwoAPIServers_neverOverdrawTheBudget() throws {
+        let fixture = try StandInFixture()
+        defer { fixture.stop() }
+        let ports = [try fixture.startAPIServer(), try fixture.startAPIServer()]
+        for index in 1...4 {
+            let pod = #"{"metadata":{"name":"db-\#(index)","labels":{"app":"db"}},"spec":{"nodeName":"w\#(index)"}}"#
+            #expect(try fixture.request("POST", "/api/v1/namespaces/data/pods", port: ports[0], body: pod).status == 201)
+        }
+        let pdb = #"{"metadata":{"name":"db"},"spec":{"minAvailable":2,"selector":{"matchLabels":{"app":"db"}}}}"#
+        #expect(try fixture.request("POST", "/apis/policy/v1/namespaces/data/poddisruptionbudgets", port: ports[1], body: pdb).status == 201)
+        let statuses = LockedBox([Int]()), lock = NSLock()
+        DispatchQueue.concurrentPerform(iterations: 4) { index in
+            let eviction = #"{"apiVersion":"policy/v1","kind":"Eviction","metadata":{"name":"db-\#(index + 1)","namespace":"data"}}"#
+            let status = (try? fixture.request("POST", "/api/v1/namespaces/data/pods/db-\(index + 1)/eviction",
+                                               port: ports[index % 2], body: eviction).status) ?? -1
+            lock.withLock { statuses.set(statuses.get() + [status]) }
+        }
+        let remaining = try fixture.request("GET", "/api/v1/namespaces/data/pods", port: ports[0]).json?["items"] as? [[String: Any]]
+        #expect(remaining?.count == 2, "statuses \(statuses.get())")
+        #expect(statuses.get().sorted() == [201, 201, 429, 429])
+    }
+
+    @Test(.enabled(if: available, "needs etcd-server, etcd-client, curl, openssl, python3-yaml"))
     func kubeletStandIn_runsTheAPIServerFromItsManifest_andRegistersItsNode() throws {
         let fixture = try StandInFixture()
         defer { fixture.stop() }
@@ -126,11 +160,17 @@ struct StandInTests {
         contexts: [{name: c, context: {cluster: k, user: u}}]
         current-context: c
         """.write(toFile: fixture.path("kubelet.conf"), atomically: true, encoding: .utf8)
-        try "staticPodPath: \(manifests.path)\nhealthzPort: \(healthz)\n".write(toFile: fixture.path("config.yaml"),
-                                                                                 atomically: true, encoding: .utf8)
+        try """
+        staticPodPath: \(manifests.path)
+        healthzPort: \(healthz)
+        registerWithTaints:
+        - {key: node-role.kubernetes.io/control-plane, effect: NoSchedule}
+
+        """.write(toFile: fixture.path("config.yaml"), atomically: true, encoding: .utf8)
         let kubelet = try #require(artifacts.artifact("kubelet")).path
         try fixture.start(kubelet, ["--config=\(fixture.path("config.yaml"))", "--kubeconfig=\(fixture.path("kubelet.conf"))",
-                                    "--hostname-override=cp-1", "--node-ip=127.0.0.1", "--v=2"], log: "kubelet.log")
+                                    "--hostname-override=cp-1", "--node-ip=127.0.0.1", "--v=2",
+                                    "--node-labels=pool=infra,topology.kubernetes.io/zone=z1"], log: "kubelet.log")
         try fixture.waitUntil(timeout: 30) { (try? fixture.request("GET", "/api/v1/nodes/cp-1", port: port).status) == 200 }
         #expect(try fixture.request("GET", "/readyz", port: port).body == "ok")
         let health = try ProcessRunner.run("curl", ["-s", "http://127.0.0.1:\(healthz)/healthz"])
@@ -138,9 +178,63 @@ struct StandInTests {
         let node = try fixture.request("GET", "/api/v1/nodes/cp-1", port: port).json
         let conditions = (node?["status"] as? [String: Any])?["conditions"] as? [[String: Any]]
         #expect(conditions?.first?["type"] as? String == "Ready", "\(fixture.log("kubelet.log"))")
+        let labels = (node?["metadata"] as? [String: Any])?["labels"] as? [String: String]
+        #expect(labels?["pool"] == "infra" && labels?["topology.kubernetes.io/zone"] == "z1"
+                && labels?["kubernetes.io/hostname"] == "cp-1")
+        let taints = (node?["spec"] as? [String: Any])?["taints"] as? [[String: Any]]
+        #expect(taints?.first?["key"] as? String == "node-role.kubernetes.io/control-plane")
         // Removing the manifest stops the API server.
         try FileManager.default.removeItem(at: manifests.appendingPathComponent("kube-apiserver.yaml"))
         try fixture.waitUntil(timeout: 15) { (try? fixture.request("GET", "/version", port: port).status) == 0 }
+    }
+
+    @Test(.enabled(if: available && FileManager.default.isExecutableFile(atPath: "/usr/sbin/haproxy"),
+                   "needs haproxy besides etcd, curl, openssl, python3-yaml"))
+    func kubeletStandIn_runsTheRealHAProxyOfALocalProxyPod_withHostPaths() throws {
+        let fixture = try StandInFixture()
+        defer { fixture.stop() }
+        let apiPort = try fixture.startAPIServer()
+        let proxyPort = try StandInFixture.freePort(), healthz = try StandInFixture.freePort()
+        let manifests = fixture.directory.appendingPathComponent("manifests")
+        try FileManager.default.createDirectory(at: manifests, withIntermediateDirectories: true)
+        try """
+        global
+          log stderr local0 notice
+        defaults
+          mode tcp
+          timeout connect 2s
+          timeout client 60s
+          timeout server 60s
+        frontend apiserver
+          bind 127.0.0.1:\(proxyPort)
+          default_backend apiservers
+        backend apiservers
+          server cp-1 127.0.0.1:\(apiPort) check
+
+        """.write(toFile: fixture.path("haproxy.cfg"), atomically: true, encoding: .utf8)  // haproxy wants a final LF
+        // As LocalProxyPod renders it: the config is mounted at a container path different from the host's.
+        try """
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: haproxy-apiserver-proxy, namespace: kube-system}
+        spec:
+          hostNetwork: true
+          containers:
+          - name: haproxy-apiserver-proxy
+            image: docker.io/library/haproxy:2.8
+            command: [haproxy, -f, /usr/local/etc/haproxy/haproxy.cfg]
+            volumeMounts:
+            - {mountPath: /usr/local/etc/haproxy/haproxy.cfg, name: proxy-config, readOnly: true}
+          volumes:
+          - hostPath: {path: \(fixture.path("haproxy.cfg")), type: File}
+            name: proxy-config
+        """.write(to: manifests.appendingPathComponent("haproxy-apiserver-proxy.yaml"), atomically: true, encoding: .utf8)
+        try "staticPodPath: \(manifests.path)\nhealthzPort: \(healthz)\n".write(toFile: fixture.path("config.yaml"),
+                                                                                 atomically: true, encoding: .utf8)
+        try fixture.start(TestArtifactSource.standInDirectory.appendingPathComponent("kubelet-standin").path,
+                          ["--config=\(fixture.path("config.yaml"))"], log: "kubelet.log")
+        try fixture.waitUntil(timeout: 20) { (try? fixture.request("GET", "/readyz", port: proxyPort).body) == "ok" }
+        #expect(fixture.log("kubelet.log").contains("haproxy-apiserver-proxy.yaml: starting /usr/sbin/haproxy"))
     }
 
     @Test(.enabled(if: available, "needs etcd-server, etcd-client, curl, openssl, python3-yaml"))

@@ -27,20 +27,34 @@ public enum TestNodes {
     /// Whether light test nodes can be booted here.
     public static var canBootLight: Bool { skipReason(.light) == nil }
 
+    /// A group prefix for this test process: up to 4 letters of `base` and 4 characters from the pid, so
+    /// two test runs on one machine (a developer's and another worktree's) never share a group.
+    public static func uniquePrefix(_ base: String) -> String {
+        let suffix = String(UInt32(getpid()) % 1_679_616, radix: 36)  // 36^4
+        return String(base.prefix(4)) + String(repeating: "0", count: 4 - suffix.count) + suffix
+    }
+
     /// Boots `count` nodes named `<prefix>-1…` and returns them once every node answers ssh.
-    /// A group left over from a crashed run with the same prefix is torn down first.
+    /// Groups left over by test processes that no longer run (crashed or killed) are torn down first;
+    /// a group with the same prefix owned by a live process is an error, never torn down.
     /// - Parameters:
-    ///   - prefix: 1–8 lower-case letters/digits; distinct per concurrently running test.
-    /// - Throws: `TestNodeError` when the script fails (its stderr included) or nodes.json is unreadable.
-    public static func boot(count: Int, kind: TestNodeKind = .nspawn, prefix: String) throws -> TestNodeCluster {
+    ///   - prefix: 1–8 lower-case letters/digits; `uniquePrefix(_:)` by default.
+    /// - Throws: `TestNodeError` when the script fails (its stderr included), the prefix is in use,
+    ///   or nodes.json is unreadable.
+    public static func boot(count: Int, kind: TestNodeKind = .nspawn, prefix: String = uniquePrefix("tn")) throws -> TestNodeCluster {
+        try removeGroupsOfDeadOwners()
+        if let owner = owner(of: prefix), owner != getpid() {
+            throw TestNodeError.prefixInUse(prefix: prefix, ownerPID: owner)
+        }
         try runScript(["down", "--name", prefix])
-        let output = try runScript(["up", "--nodes", String(count), "--name", prefix, "--kind", kind.rawValue])
+        let output = try runScript(["up", "--nodes", String(count), "--name", prefix, "--kind", kind.rawValue],
+                                   environment: ["TESTNODES_OWNER_PID": String(getpid())])
         let path = output.stdout.split(separator: "\n").last.map(String.init) ?? ""
         return try load(nodesJSON: URL(fileURLWithPath: path))
     }
 
     /// Boots nodes, runs `body`, and tears them down whether `body` returns or throws.
-    public static func with<T>(count: Int, kind: TestNodeKind = .nspawn, prefix: String,
+    public static func with<T>(count: Int, kind: TestNodeKind = .nspawn, prefix: String = uniquePrefix("tn"),
                                _ body: (TestNodeCluster) throws -> T) throws -> T {
         let cluster = try boot(count: count, kind: kind, prefix: prefix)
         defer { try? cluster.shutdown() }
@@ -56,9 +70,26 @@ public enum TestNodes {
         }
     }
 
+    /// The live process that booted group `prefix`, if any.
+    static func owner(of prefix: String) -> Int32? {
+        guard let text = try? String(contentsOfFile: "/run/k8sctl-testnodes/\(prefix)/owner", encoding: .utf8),
+              let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)), kill(pid, 0) == 0 else { return nil }
+        return pid
+    }
+
+    /// Tears down every group whose recorded owner process is gone (a crashed or killed test run).
+    static func removeGroupsOfDeadOwners() throws {
+        let root = "/run/k8sctl-testnodes"
+        for prefix in (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? [] where !prefix.hasPrefix(".") {
+            guard let text = try? String(contentsOfFile: "\(root)/\(prefix)/owner", encoding: .utf8),
+                  let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) else { continue }
+            if kill(pid, 0) != 0 && errno == ESRCH { try runScript(["down", "--name", prefix]) }
+        }
+    }
+
     @discardableResult
-    static func runScript(_ arguments: [String]) throws -> ProcessOutput {
-        let output = try ProcessRunner.run("/bin/bash", [script.path] + arguments)
+    static func runScript(_ arguments: [String], environment: [String: String]? = nil) throws -> ProcessOutput {
+        let output = try ProcessRunner.run("/bin/bash", [script.path] + arguments, environment: environment)
         guard output.succeeded else {
             throw TestNodeError.scriptFailed(arguments: arguments, status: output.status, stderr: output.stderr)
         }
@@ -70,6 +101,7 @@ public enum TestNodes {
 public enum TestNodeError: Error, CustomStringConvertible {
     case scriptFailed(arguments: [String], status: Int32, stderr: String)
     case unreadableNodesJSON(path: String, reason: String)
+    case prefixInUse(prefix: String, ownerPID: Int32)
 
     public var description: String {
         switch self {
@@ -77,6 +109,9 @@ public enum TestNodeError: Error, CustomStringConvertible {
             "scripts/testnodes \(arguments.joined(separator: " ")) exited \(status):\n\(stderr)"
         case let .unreadableNodesJSON(path, reason):
             "cannot read \(path): \(reason)"
+        case let .prefixInUse(prefix, ownerPID):
+            "test node group '\(prefix)' is up and owned by running process \(ownerPID); use another prefix " +
+                "(TestNodes.uniquePrefix) or stop it: scripts/testnodes down --name \(prefix)"
         }
     }
 }

@@ -112,7 +112,10 @@ public final class StandInFixture: @unchecked Sendable {
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
         }
-        try? FileManager.default.removeItem(at: directory)
+        // STANDIN_KEEP_LOGS=1 keeps certificates and logs for a post-mortem.
+        if ProcessInfo.processInfo.environment["STANDIN_KEEP_LOGS"] == nil {
+            try? FileManager.default.removeItem(at: directory)
+        }
     }
 
     public func log(_ name: String) -> String { (try? String(contentsOfFile: path(name), encoding: .utf8)) ?? "" }
