@@ -19,6 +19,10 @@ public struct K8sctlCommand: AsyncParsableCommand {
             InventoryCommand.self,
             ValidateCommand.self,
             RulesCommand.self,
+            PlanCommand.self,
+            GraphCommand.self,
+            RenderCommand.self,
+            ApplyCommand.self,
             VersionCommand.self,
         ]
     )

@@ -10,14 +10,7 @@ struct InventoryPositionTests {
         let text = try String(contentsOf: RepositoryPaths.inventories.appendingPathComponent("\(name).yaml"), encoding: .utf8)
         let cluster = SampleChange.load(text, "\(name).yaml")
         let errors = Validator().validate(ValidationInput(previous: cluster, desired: cluster)).errors
-        let check = { #expect(errors.isEmpty, "\(name): \(errors.map { "\($0.ruleID ?? ""): \($0.message)" })") }
-        if name == "scale-1000" {
-            // A real finding in the generated sample: 10.64.0.0/10 spans 10.64–10.127, which holds
-            // the service CIDR 10.96.0.0/12. Fix scripts/generate-inventory and this turns into a failure to remove.
-            withKnownIssue("scale-1000.yaml: podCIDR 10.64.0.0/10 overlaps serviceCIDR 10.96.0.0/12 (K8S-NETWORK-001)") { check() }
-        } else {
-            check()
-        }
+        #expect(errors.isEmpty, "\(name): \(errors.map { "\($0.ruleID ?? ""): \($0.message)" })")
     }
 
     @Test func addressChange_pointsAtBothInventories() throws {
