@@ -37,7 +37,7 @@ public struct PrivateKeyMaterial: Sendable, Hashable, CustomStringConvertible, C
 
     /// Which configured algorithm the key is, nil for algorithms k8sctl does not generate.
     public var algorithm: PKISettings.KeyAlgorithm? {
-        if _RSA.Signing.PublicKey(publicKey) != nil { return .rsa2048 }
+        if let rsa = _RSA.Signing.PublicKey(publicKey) { return rsa.keySizeInBits == 2048 ? .rsa2048 : nil }
         if P256.Signing.PublicKey(publicKey) != nil { return .ecdsaP256 }
         return nil
     }

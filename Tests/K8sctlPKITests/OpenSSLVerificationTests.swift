@@ -112,6 +112,15 @@ import Testing
         }
     }
 
+    /// keyEncipherment is an RSA key-transport usage; an ECDSA key must not claim it.
+    @Test func ecdsaLeaves_carryOnlyDigitalSignature_asACriticalKeyUsage() throws {
+        let rendered = try Self.renderedCluster(.ecdsaP256)
+        let file = rendered.controlPlane.appendingPathComponent("etc/kubernetes/pki/apiserver.crt").path
+        let result = try ProcessRunner.run("openssl", ["x509", "-noout", "-in", file, "-ext", "keyUsage"])
+        let lines = result.stdout.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        #expect(lines == ["X509v3 Key Usage: critical", "Digital Signature"], "\(result.stdout)")
+    }
+
     @Test func signingKeyPair_publicKeyMatchesPrivateKey() throws {
         let rendered = try Self.renderedCluster(.rsa2048)
         let pki = rendered.controlPlane.appendingPathComponent("etc/kubernetes/pki")

@@ -68,6 +68,18 @@ import Testing
         for (id, serial) in unchanged { #expect(serials(second)[id] == serial, "\(id)") }
     }
 
+    @Test func changingTheDNSDomain_reissuesEveryAPIServerCertificate_only() throws {
+        let directory = try TemporaryDirectory()
+        var cluster = PKIFixtures.cluster(algorithm: .ecdsaP256)
+        _ = try ClusterPKI.ensure(cluster: cluster, store: directory.store)
+        cluster.network.dnsDomain = "corp.internal"
+        let (_, report) = try ClusterPKI.ensure(cluster: cluster, store: directory.store)
+        #expect(Set(report.renewed) == Set(["cp1", "cp2", "cp3"].map { CertificateID(name: "apiserver", host: $0) }))
+        #expect(report.action(for: CertificateID(name: "apiserver", host: "cp1"))
+                == .renewed(.alternativeNamesChanged(added: ["DNS:kubernetes.default.svc.corp.internal"],
+                                                     removed: ["DNS:kubernetes.default.svc.cluster.local"])))
+    }
+
     @Test func addingAnEtcdMember_mintsItsCertificates_andTouchesNothingElse() throws {
         let directory = try TemporaryDirectory()
         let cluster = PKIFixtures.cluster(algorithm: .ecdsaP256)
