@@ -5,5 +5,5 @@ struct InventoryCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inventory",
         abstract: "Show a resolved inventory, or import one from Kubespray/Ansible.",
-        subcommands: [InventoryShowCommand.self])
+        subcommands: [InventoryShowCommand.self, InventoryImportCommand.self])
 }

@@ -12,9 +12,9 @@ public enum MembershipStep: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// A change of etcd membership from `current` to `target`, with the members seen down.
-/// Answers whether the change can be made one member at a time with every step accepted by a
-/// live majority (etcd's strict reconfiguration checks, see `QuorumArithmetic`), and gives such a
-/// sequence for the planner.
+/// Answers whether the change can be made one member at a time with every step accepted by etcd
+/// (a live majority commits each change, and etcd's strict reconfiguration checks pass, see
+/// `QuorumArithmetic`), and gives such a sequence for the planner.
 ///
 /// Members down stay down through the change (a membership change does not revive a machine), and
 /// a member added by the change is started right after its `member add`, so it counts as live from

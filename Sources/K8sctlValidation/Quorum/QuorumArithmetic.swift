@@ -9,14 +9,18 @@ public enum QuorumArithmetic {
     /// Whether `live` of `members` form a majority.
     public static func hasQuorum(live: Int, of members: Int) -> Bool { members > 0 && live >= majority(of: members) }
 
-    /// etcd's strict reconfiguration check for adding a member to `members` with `live` started:
-    /// the new member is not started yet, so the started ones must already be a majority of n + 1.
+    /// etcd's strict reconfiguration check (on by default) for `member add` to a membership of
+    /// `members` with `live` of them up. etcd requires the started members to be a majority of the
+    /// larger membership (`IsReadyToAddVotingMember`, which lets a single member take a second) and
+    /// the leader to be connected to every current member (`isConnectedFullySince`): any member
+    /// down refuses the add with "unhealthy cluster" until it is removed or back.
     public static func canAdd(live: Int, members: Int) -> Bool {
-        hasQuorum(live: live, of: members) && live >= majority(of: members + 1)
+        members > 0 && live == members
     }
 
-    /// etcd's check for removing a member: the current membership must commit it, and the members
-    /// left must still hold a majority of the smaller membership.
+    /// etcd's check for `member remove`: the current membership must commit it (a live majority),
+    /// and the live members left must still be a majority of the smaller membership
+    /// (`mayRemoveMember`). A member that is down can go whenever the rest have a majority.
     /// - Parameter removedIsLive: whether the member being removed is one of the `live`.
     public static func canRemove(live: Int, members: Int, removedIsLive: Bool) -> Bool {
         guard members > 1, hasQuorum(live: live, of: members) else { return false }

@@ -12,12 +12,16 @@ enum QuorumRules {
         return EtcdMembership(current: current, target: Set(context.desired.etcdHosts.map(\.name)), down: down)
     }
 
-    /// Where to point for a membership problem: the first added or removed member's roles.
+    /// Where to point for a membership problem: the first added member's roles, else the roles
+    /// of the first removed member if it is still declared, else the first member's; and in the
+    /// previous inventory, the first removed member's roles.
     static func changePaths(_ context: RuleContext, _ membership: EtcdMembership) -> (path: String, previousPath: String?) {
-        let desiredPath = context.desired.etcdHosts.first { membership.added.contains($0.name) }?.path("roles")
-        let removedHost = context.previous?.etcdHosts.first { membership.removed.contains($0.name) }
-        let previousPath = removedHost?.path("roles")
-        return (desiredPath ?? context.desired.etcdHosts.first?.path("roles") ?? "spec.hosts", previousPath)
+        let desired = context.desired
+        let added = desired.etcdHosts.first { membership.added.contains($0.name) }
+        let removedStill = desired.hosts.first { membership.removed.contains($0.name) }
+        let removedBefore = context.previous?.etcdHosts.first { membership.removed.contains($0.name) }
+        let path = (added ?? removedStill ?? desired.etcdHosts.first)?.path("roles") ?? "spec.hosts"
+        return (path, removedBefore?.path("roles"))
     }
 
     static func list(_ names: Set<String>) -> String { names.sorted().joined(separator: ", ") }
@@ -26,12 +30,12 @@ enum QuorumRules {
         id: "K8S-QUORUM-001", category: .quorum, severity: .error,
         summary: "The new etcd membership cannot be reached by single-member changes that each keep a live majority.",
         explanation: """
-        k8sctl changes etcd membership one member at a time (member add, start; member remove), and \
-        etcd accepts each change only when a majority of the current members is live: adding needs \
-        the started members to be a majority of the larger membership, removing needs the members \
-        left to be a majority of the smaller one. Members observed down count against that \
-        majority. If no order of single-member steps satisfies this, the change would stall with \
-        etcd refusing writes.
+        k8sctl changes etcd membership one member at a time (member add, start; member remove), \
+        and etcd accepts each change only under its strict reconfiguration check: a live majority \
+        of the current members commits it, a member add needs every current member up, and a \
+        member remove needs the live members left to be a majority of the smaller membership. \
+        Members observed down count against these. If no order of single-member steps passes, the \
+        apply would stall half-way with etcd refusing the next change.
         """,
         fix: "Bring the members that are down back first, or remove the dead members in an earlier change, then change the rest.",
         needsPrevious: true) { context in

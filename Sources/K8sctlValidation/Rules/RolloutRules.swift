@@ -102,8 +102,9 @@ enum RolloutRules {
         let stacked = cluster.controlPlaneHosts.filter(\.isEtcd).count
         let batch = cluster.rollout.controlPlane.batchSize
         let tolerance = QuorumArithmetic.failureTolerance(of: members)
-        // A lone member is restarted whatever the batch size; that outage is unavoidable, not a policy mistake.
-        guard stacked > 0, members > 1, min(batch, stacked) > tolerance else { return [] }
+        // Restarting one member at a time is the least any rollout can do: with 1 or 2 members that
+        // outage is the topology's (K8S-TOPOLOGY-003, K8S-QUORUM-004), not the batch size's.
+        guard stacked > 0, min(batch, stacked) > max(1, tolerance) else { return [] }
         return [context.finding(
             "control-plane batch size \(batch) restarts up to \(min(batch, stacked)) of \(members) etcd members; they tolerate \(tolerance)",
             at: "spec.rollout.controlPlane.batchSize", subject: "rollout.controlPlane")]

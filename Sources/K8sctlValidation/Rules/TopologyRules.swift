@@ -47,7 +47,7 @@ enum TopologyRules {
         let tolerance = QuorumArithmetic.failureTolerance(of: n)
         return [context.finding(
             "\(n) etcd members need \(QuorumArithmetic.majority(of: n)) for a majority and tolerate \(tolerance) "
-                + "failure\(tolerance == 1 ? "" : "s"), no more than \(n - 1) members would",
+                + "failure\(tolerance == 1 ? "" : "s"): no more than \(n - 1) member\(n - 1 == 1 ? "" : "s") would",
             at: members[members.count - 1].path("roles"), subject: "etcd")]
     }
 
