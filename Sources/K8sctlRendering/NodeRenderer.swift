@@ -52,6 +52,14 @@ public struct NodeRenderer: Sendable {
                     try add(NodePaths.keepalivedCheck, .keepalivedCheck, KeepalivedCheckContext(cluster: cluster, host: host), mode: 0o755)
                     try add(NodePaths.keepalivedUnit, .keepalivedService, KeepalivedServiceContext(vip: endpoint.vip?.description ?? ""))
                 case .kubeVip:
+                    // kube-vip elects its leader through the API before the VIP exists, so its
+                    // kubeconfig (admin's identity) points at this host's own API server.
+                    guard let admin = credentials.kubeconfigs["admin"] else {
+                        throw RenderError.missingCredential(host: host.name, kubeconfig: "admin")
+                    }
+                    try add(KubeVIPPod.kubeconfigPath, .kubeconfig,
+                            KubeconfigContext(clusterName: cluster.name, server: urls.local(host), credential: admin),
+                            mode: 0o600, secret: true)
                     try add(NodePaths.manifest("kube-vip"), .staticPod, try KubeVIPPod.context(cluster: cluster, host: host), mode: 0o600)
                 }
             }

@@ -74,16 +74,20 @@ public struct KeepalivedServiceContext: TemplateContext, Sendable, Hashable {
     }
 }
 
-/// `vip` mode with kube-vip: a static pod in ARP mode with leader election through the API
-/// (it reads admin.conf, the kubeconfig kubeadm's kube-vip guide mounts).
+/// `vip` mode with kube-vip: a static pod in ARP mode with leader election through the API.
+/// Its kubeconfig carries admin's identity but points at the host's own API server: with the
+/// VIP as server (admin.conf) the first control-plane host could never elect a leader, since the
+/// VIP only exists once one is elected.
 public enum KubeVIPPod {
+    public static let kubeconfigPath = "/etc/kubernetes/kube-vip.conf"
+
     public static func context(cluster: Cluster, host: K8sctlModel.Host) throws -> StaticPodContext {
         let endpoint = cluster.controlPlane.endpoint
         guard let vip = endpoint.vip, let interface = endpoint.interface else {
             throw RenderError.unsupported(host: host.name, message: "controlPlane.endpoint.mode is vip but vip or interface is missing",
                                           hint: "set controlPlane.endpoint.vip and controlPlane.endpoint.interface")
         }
-        let kubeconfig = NodePaths.kubeconfig("admin")
+        let kubeconfig = kubeconfigPath
         return StaticPodContext(
             name: "kube-vip", image: ComponentImages.kubeVIP, command: ["/kube-vip"], args: ["manager"],
             labels: [("component", "kube-vip"), ("tier", "control-plane")],

@@ -177,6 +177,8 @@ import K8sctlModel
         #expect(flags.first == "etcd")
         #expect(flags.contains("--initial-cluster-state=new"))
         #expect(cp.file(at: NodePaths.manifest("kube-vip")) != nil)
+        let kubeVIPConfig = try #require(cp.text(KubeVIPPod.kubeconfigPath))
+        #expect(kubeVIPConfig.contains("server: \"https://10.0.0.11:6443\""))
     }
 
     @Test func dedicatedEtcdHost_getsOnlyEtcdFiles() throws {

@@ -1,6 +1,7 @@
 import Foundation
 import K8sctlModel
 import K8sctlRendering
+import K8sctlTestSupport
 
 /// Every test cluster and sample inventory rendered once with real PKI credentials and written as
 /// `<root>/<cluster>/<host>/…` trees, for the tests that run real tools over the files.
@@ -16,9 +17,14 @@ final class RenderedTrees: Sendable {
     let entries: [Entry]
 
     static let shared: Result<RenderedTrees, Error> = Result { try RenderedTrees() }
+    static let cleanup = LockedBox<String?>(nil)
 
     private init() throws {
         root = try RenderFixtures.temporaryDirectory("rendered")
+        let path = root.path
+        // Shared by the whole test run: removed when the test process exits.
+        RenderedTrees.cleanup.set(path)
+        atexit { if let path = RenderedTrees.cleanup.get() { try? FileManager.default.removeItem(atPath: path) } }
         var entries: [Entry] = []
         for (name, cluster) in try RenderFixtures.everyCluster() {
             let hosts = try RenderFixtures.render(cluster)

@@ -17,9 +17,11 @@ import K8sctlTestSupport
         #expect(text.hasPrefix("{{%CONTENT_TYPE:TEXT}}\n"))
     }
 
-    /// A copy of templates/ with one file replaced, for error tests.
+    /// A copy of templates/ with one file replaced, for error tests (templates are read at load,
+    /// so the copy is removed before returning).
     func library(replacing name: TemplateName, with text: String) throws -> (TemplateLibrary?, Error?, String) {
         let directory = try RenderFixtures.temporaryDirectory("templates")
+        defer { try? FileManager.default.removeItem(at: directory) }
         for entry in TemplateName.allCases {
             try FileManager.default.copyItem(at: RepositoryPaths.templates.appendingPathComponent(entry.fileName),
                                              to: directory.appendingPathComponent(entry.fileName))

@@ -36,6 +36,9 @@ import K8sctlTestSupport
             // every ExecStart path, and this host's rendered /etc.
             let root = try RenderFixtures.temporaryDirectory("systemd-root")
             defer { try? FileManager.default.removeItem(at: root) }
+            // The writer replaces the host's tree, so it goes first.
+            let host = group[0].1
+            try RenderedTreeWriter(root: root.deletingLastPathComponent()).write([RenderedHost(host: root.lastPathComponent, files: host.files)])
             try FileManager.default.createDirectory(at: root.appendingPathComponent("usr/lib/systemd"), withIntermediateDirectories: true)
             let copied = try ProcessRunner.run("cp", ["-a", "/usr/lib/systemd/system", root.appendingPathComponent("usr/lib/systemd").path])
             try #require(copied.succeeded, "\(copied.stderr)")
@@ -45,8 +48,6 @@ import K8sctlTestSupport
                 try "#!/bin/sh\n# stand-in for \(binary) in systemd-analyze verify\nexit 0\n".write(to: url, atomically: true, encoding: .utf8)
                 chmod(url.path, 0o755)
             }
-            let host = group[0].1
-            try RenderedTreeWriter(root: root.deletingLastPathComponent()).write([RenderedHost(host: root.lastPathComponent, files: host.files)])
             let result = try ProcessRunner.run("systemd-analyze", ["verify", "--root=\(root.path)"] + group.map(\.2.path))
             #expect(result.succeeded && result.stderr.isEmpty && result.stdout.isEmpty,
                     "\(label): rc \(result.status)\n\(result.stderr)\(result.stdout)")
@@ -60,12 +61,13 @@ import K8sctlTestSupport
         let (_, host, _, _) = try #require(units.first)
         let root = try RenderFixtures.temporaryDirectory("systemd-root")
         defer { try? FileManager.default.removeItem(at: root) }
+        try RenderedTreeWriter(root: root.deletingLastPathComponent()).write([RenderedHost(host: root.lastPathComponent, files: host.files)])
         try FileManager.default.createDirectory(at: root.appendingPathComponent("usr/lib/systemd"), withIntermediateDirectories: true)
         _ = try ProcessRunner.run("cp", ["-a", "/usr/lib/systemd/system", root.appendingPathComponent("usr/lib/systemd").path])
-        try RenderedTreeWriter(root: root.deletingLastPathComponent()).write([RenderedHost(host: root.lastPathComponent, files: host.files)])
         let result = try ProcessRunner.run("systemd-analyze", ["verify", "--root=\(root.path)", NodePaths.etcdUnit])
         #expect(!result.succeeded)
-        #expect(result.stderr.contains("/usr/local/bin/etcd"))
+        #expect(result.stderr.contains("Command /usr/local/bin/etcd is not executable"), "\(result.stderr)")
+        #expect(!result.stderr.contains("sysinit.target not found"), "\(result.stderr)")
     }
 
     @Test func everyKubeconfig_parses_andItsEmbeddedCertificatesDecodeAndVerify() throws {
