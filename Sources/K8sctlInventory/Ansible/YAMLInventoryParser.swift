@@ -82,7 +82,9 @@ struct YAMLInventoryParser {
             case "children":
                 for (childKey, childValue) in try reader.pairs(of: section) {
                     let child = try parseGroup(try reader.keyText(childKey), keyNode: childKey, childValue, &reader, &graph, &diagnostics)
-                    try graph.addChild(group, child)
+                    do { try graph.addChild(group, child) } catch let failure as InventoryGraph.Failure {
+                        throw YAMLValueReader.Failure(message: failure.message, location: reader.location(of: childKey))
+                    }
                 }
             case "hosts":
                 for (hostKey, hostValue) in try reader.pairs(of: section) {
