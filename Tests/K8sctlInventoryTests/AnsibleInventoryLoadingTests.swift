@@ -52,6 +52,7 @@ import Testing
         ("[a:children]\nb\n[b:children]\na\n", 4, "recursive dependency loop"),
         ("[g]\nh[1:x]\n", 2, "neither numeric nor a letter range"),
         ("[g]\nh1 a='open\n", 2, "No closing quotation"),
+        ("[g]\nh1\n[g:vars]\nansible_group_priority=high\n", 4, "must be an integer"),
     ])
     func iniErrors_namePositionAndProblem(text: String, line: Int, message: String) {
         let (inventory, diagnostics) = AnsibleInventory.load(text: text, file: "bad.ini")

@@ -76,8 +76,12 @@ struct YAMLInventoryParser {
             switch key {
             case "vars":
                 for (varKey, varValue) in try reader.pairs(of: section) {
-                    graph.setGroupVariable(group, try reader.keyText(varKey), try reader.value(of: varValue),
-                                           at: reader.location(of: varValue))
+                    do {
+                        try graph.setGroupVariable(group, try reader.keyText(varKey), try reader.value(of: varValue),
+                                                   at: reader.location(of: varValue))
+                    } catch let failure as InventoryGraph.Failure {
+                        throw YAMLValueReader.Failure(message: failure.message, location: reader.location(of: varValue))
+                    }
                 }
             case "children":
                 for (childKey, childValue) in try reader.pairs(of: section) {
