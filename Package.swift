@@ -55,7 +55,8 @@ let package = Package(
         // playbooks/ loading, the task graph (DAG) and the rollout planner. Pure, no I/O on hosts.
         .target(name: "K8sctlPlanning",
                 dependencies: ["K8sctlModel", "K8sctlValidation", "K8sctlRendering",
-                               .product(name: "Yams", package: "Yams")],
+                               .product(name: "Yams", package: "Yams"),
+                               .product(name: "Crypto", package: "swift-crypto")],
                 swiftSettings: strict),
         // libssh2 through a system-library target; only K8sctlTransport imports it.
         .systemLibrary(name: "CLibSSH2", pkgConfig: "libssh2", providers: [.apt(["libssh2-1-dev"])]),
@@ -65,7 +66,8 @@ let package = Package(
                 swiftSettings: strict),
         // Runs plans over transports: the only code that touches hosts.
         .target(name: "K8sctlExecutor",
-                dependencies: ["K8sctlPlanning", "K8sctlTransport", "K8sctlPKI", "K8sctlRendering",
+                dependencies: ["K8sctlPlanning", "K8sctlTransport", "K8sctlPKI", "K8sctlRendering", "K8sctlInventory",
+                               .product(name: "Crypto", package: "swift-crypto"),
                                .product(name: "Logging", package: "swift-log")],
                 swiftSettings: strict),
         // Commands: parse flags, call one function of the core, print.

@@ -1,0 +1,72 @@
+import ArgumentParser
+import K8sctlModel
+import K8sctlPlanning
+
+/// `k8sctl plan FILE`: what apply would do, in which order, without touching a host.
+struct PlanCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Show what apply would change, host by host and batch by batch.",
+        discussion: """
+        Without --previous the inventory is planned as a new cluster (install). With --previous
+        (the inventory applied last) the plan is the change: scale-up, scale-down, upgrade,
+        rollback or configuration change, e.g. as a CI preview without hosts.
+          k8sctl plan cluster.yaml
+          k8sctl plan cluster.yaml --previous old.yaml
+          k8sctl plan cluster.yaml -o plan.json      (schema: docs/planning.md)
+        Exit codes: 0 planned, 1 plan refused (a change that cannot be made), 2 unusable input.
+        """)
+
+    @Argument(help: "The inventory to plan for.")
+    var inventory: String
+
+    @Option(name: .long, help: "The inventory applied last; plans the change from it.")
+    var previous: String?
+
+    @Option(name: [.short, .customLong("output")], help: "Write the plan as JSON to this file ('-' for stdout) instead of the summary.")
+    var output: String?
+
+    @Option(name: .long, help: "Playbook directory (default: the shipped playbooks/).")
+    var playbooks: String?
+
+    @Option(name: .long, help: "Template directory checked for every render step (default: the shipped templates/, when found).")
+    var templates: String?
+
+    @Flag(name: .long, help: "List every host's steps, also when identical to the host before.")
+    var verbose = false
+
+    func run() throws {
+        let plan = try PlanCommand.makePlan(inventory: inventory, previous: previous, playbooks: playbooks, templates: templates)
+        if let output {
+            do { try CommandContext.emit(try PlanJSON.encode(plan), to: output) } catch let exit as ExitCode { throw exit }
+        } else {
+            print(PlanTextFormatter(verbose: verbose).format(plan), terminator: "")
+        }
+    }
+
+    /// Loads both inventories and the playbooks, plans, prints diagnostics; exits 2 or 1 on failure.
+    static func makePlan(inventory: String, previous: String?, playbooks: String?, templates: String?) throws -> Plan {
+        let desired = try CommandContext.loadCluster(path: inventory)
+        let before = try previous.map { try CommandContext.loadCluster(path: $0) }
+        guard let playbookDirectory = ShippedDirectoryLocator.playbooks(explicit: playbooks).locate() else {
+            CommandContext.printError("no playbooks found; pass --playbooks DIR or set K8SCTL_PLAYBOOKS")
+            throw CommandContext.unusableInput
+        }
+        let templateDirectory = ShippedDirectoryLocator.templates(explicit: templates).locate()
+        let request = PlanRequest(previous: before, desired: desired, playbookDirectory: playbookDirectory,
+                                  templateDirectory: templateDirectory)
+        switch request.make() {
+        case .unusablePlaybooks(let diagnostics):
+            CommandContext.printDiagnostics(diagnostics)
+            CommandContext.printError("\(playbookDirectory): \(diagnostics.errors.count) error(s) in the playbooks; nothing was planned")
+            throw CommandContext.unusableInput
+        case .refused(let diagnostics):
+            CommandContext.printDiagnostics(diagnostics)
+            CommandContext.printError("plan refused: \(diagnostics.errors.count) error(s); nothing was changed")
+            throw CommandContext.refused
+        case .planned(let plan, let warnings):
+            if !warnings.isEmpty { CommandContext.printDiagnostics(warnings) }
+            return plan
+        }
+    }
+}

@@ -1,1 +1,0 @@
-// The K8sctlPlanning module. See README.md, Architecture.

@@ -1,0 +1,33 @@
+extension StepAction {
+    /// One line for the human plan: `render /etc/kubernetes/manifests/kube-apiserver.yaml (static-pod.yaml.mustache: kube-apiserver, 0600)`.
+    public var summary: String {
+        switch self {
+        case .render(let a):
+            "render \(a.path) (\(a.template)\(a.component.map { ": \($0)" } ?? ""), \(a.mode) \(a.owner))"
+        case .pki(let a): "ensure certificates: \(a.sets.joined(separator: ", "))"
+        case .unit(let a):
+            "\(a.state == .stopped ? "stop" : a.state == .restarted ? "restart" : "start") \(a.name)"
+                + (a.enabled ? " (enabled)" : " (disabled)") + (a.daemonReload ? " after daemon-reload" : "")
+        case .command(let a):
+            "run \(a.argv.joined(separator: " "))" + (a.creates.map { " unless \($0) exists" } ?? "")
+                + (a.unless.map { " unless `\($0.joined(separator: " "))` succeeds" } ?? "")
+        case .wait(let a):
+            switch a.probe {
+            case .tcp(let address): "wait for tcp \(address) (≤ \(a.timeout))"
+            case .https(let url, _, _, _): "wait for \(url) (≤ \(a.timeout))"
+            case .command(let argv): "wait for `\(argv.joined(separator: " "))` (≤ \(a.timeout))"
+            }
+        case .etcdMemberAdd(let a): "etcd member add \(a.member) \(a.peerURL)" + (a.via.map { " via \($0)" } ?? "")
+        case .etcdMemberRemove(let a): "etcd member remove \(a.member)" + (a.via.map { " via \($0)" } ?? "")
+        case .cordon(let a): "cordon node \(a.node)"
+        case .drain(let a): "drain node \(a.node) (timeout \(a.timeout), grace \(a.gracePeriod))"
+        case .uncordon(let a): "uncordon node \(a.node)"
+        case .etcdSnapshot(let a): "etcd snapshot \(a.directory)/\(a.name) (keep \(a.retain))"
+        case .backupFiles(let a): "save \(a.paths.count) paths as revision \(a.revision)"
+        case .restoreFiles(let a): "restore \(a.paths.count) paths from revision \(a.revision)"
+        case .uploadArtifact(let a):
+            "upload \(a.component) \(a.version ?? "?") to \(a.path)" + (a.sha256.map { " (sha256 \($0.prefix(12))…)" } ?? " (no sha256 pin)")
+        case .preflight(let a): "preflight: \(a.checks.map(\.rawValue).joined(separator: ", "))"
+        }
+    }
+}

@@ -1,0 +1,133 @@
+import K8sctlModel
+import K8sctlValidation
+
+/// What the planner looks at. All values; no I/O.
+public struct PlanningInput: Sendable {
+    /// The inventory applied last; nil for a new cluster.
+    public var previous: Cluster?
+    public var desired: Cluster
+    /// Facts from the hosts (members down change the etcd membership order); nil when planning offline.
+    public var observed: ObservedState?
+    public var playbooks: PlaybookSet
+
+    public init(previous: Cluster? = nil, desired: Cluster, observed: ObservedState? = nil, playbooks: PlaybookSet) {
+        self.previous = previous
+        self.desired = desired
+        self.observed = observed
+        self.playbooks = playbooks
+    }
+}
+
+/// The plan, or why there is none.
+public struct PlanningResult: Sendable {
+    /// Nil when any error was found.
+    public var plan: Plan?
+    public var diagnostics: [Diagnostic]
+}
+
+/// (previous, desired, observed) → which operation applies to which host → concrete steps per
+/// host → rollout batches. Pure and deterministic: the same input gives an identical `Plan`.
+public struct Planner: Sendable {
+    public init() {}
+
+    /// Operations run in this order: versions first (the upgrade's snapshot sees the old membership),
+    /// then hosts join, then settings change, and hosts leave last, when the cluster is largest.
+    static let operationOrder: [PlaybookOperation] = [.install, .rollback, .upgrade, .scaleUp, .configChange, .scaleDown]
+
+    public func plan(_ input: PlanningInput) -> PlanningResult {
+        let desired = input.desired
+        var (hostPlans, diagnostics) = HostClassifier(previous: input.previous, desired: desired).classify()
+        let planByHost = Dictionary(hostPlans.map { ($0.host, $0) }, uniquingKeysWith: { first, _ in first })
+
+        // etcd membership: the order of single-member changes that keeps a live majority.
+        var membershipOrder: [String] = []
+        if let previous = input.previous {
+            let down = Set(previous.etcdHosts.map(\.name).filter { input.observed?.isEtcdMemberDown($0) ?? false })
+            let membership = EtcdMembership(current: Set(previous.etcdHosts.map(\.name)), target: Set(desired.etcdHosts.map(\.name)), down: down)
+            if let sequence = membership.stepSequence() {
+                membershipOrder = sequence.map { switch $0 { case .add(let name), .remove(let name): name } }
+            } else if membership.current.count == 1, membership.down.isEmpty, membership.removed.isEmpty {
+                // etcd accepts a member add to a 1-member cluster (IsReadyToAddVotingMember: one
+                // started of two), which EtcdMembership's strict count refuses; after that add both
+                // members are started and each further add passes the usual check.
+                membershipOrder = membership.added.sorted()
+            } else if !membership.added.isEmpty || !membership.removed.isEmpty {
+                diagnostics.append(.error("no order of single etcd member changes keeps a live majority (\(membership.current.count) members, \(membership.down.count) down → \(membership.target.count))",
+                                          at: desired.location(of: "spec.hosts"),
+                                          hint: "change fewer etcd members per apply, or repair the members that are down first"))
+            }
+        }
+        if diagnostics.hasErrors { return PlanningResult(plan: nil, diagnostics: diagnostics) }
+
+        var expanded: [ExpandedStep] = []
+        var batches: [RolloutBatch] = []
+        var rankOffset = 0
+        for operation in Self.operationOrder {
+            let hosts = hostsFor(operation, plans: hostPlans, input: input, membershipOrder: membershipOrder)
+            guard !hosts.isEmpty else { continue }
+            guard let playbook = input.playbooks[operation] else {
+                diagnostics.append(.error("no playbook for operation '\(operation.rawValue)' (\(hosts.count) host\(hosts.count == 1 ? "" : "s") need it)", at: nil,
+                                          hint: "add \(operation.rawValue).yaml to the playbook directory"))
+                continue
+            }
+            let etcdMembers = operation == .install ? desired.etcdHosts.count : (input.previous ?? desired).etcdHosts.count
+            let batcher = RolloutBatcher(operation: operation, policy: desired.rollout, etcdMembers: etcdMembers,
+                                         controlPlaneCount: desired.controlPlaneHosts.count)
+            var placed: [(host: Host, batch: Int)] = []
+            for draft in batcher.batches(for: hosts) {
+                let index = batches.count + 1
+                batches.append(RolloutBatch(index: index, name: draft.name, operation: operation, hosts: draft.hosts.map(\.name),
+                                            maxFailurePercent: draft.maxFailurePercent,
+                                            criticalHosts: draft.hosts.filter(\.critical).map(\.name),
+                                            pauseAfter: draft.pause, confirmAfter: draft.confirm))
+                placed += draft.hosts.map { ($0, index) }
+            }
+            let expander = StepExpander(playbook: playbook, hosts: placed, hostPlans: planByHost, desired: desired,
+                                        previous: input.previous, etcdEndpointHost: etcdEndpoint(for: operation, input: input),
+                                        rankOffset: rankOffset)
+            expanded += expander.expand()
+            rankOffset += placed.count
+        }
+        let (ordered, orderProblems) = StepOrdering.order(expanded)
+        diagnostics += orderProblems
+        if diagnostics.hasErrors { return PlanningResult(plan: nil, diagnostics: diagnostics) }
+        // Batches whose hosts have no step (a no-op `when`) are dropped and the rest renumbered.
+        let used = Set(ordered.map(\.batch))
+        var renumber: [Int: Int] = [:]
+        var kept: [RolloutBatch] = []
+        for batch in batches where used.contains(batch.index) {
+            var copy = batch
+            copy.index = kept.count + 1
+            renumber[batch.index] = copy.index
+            kept.append(copy)
+        }
+        let steps = ordered.map { step -> PlanStep in var copy = step; copy.batch = renumber[step.batch]!; return copy }
+        let plan = Plan(cluster: desired.name, kubernetesVersion: desired.kubernetes.version,
+                        previousKubernetesVersion: input.previous?.kubernetes.version,
+                        hosts: hostPlans, batches: kept, steps: steps)
+        return PlanningResult(plan: plan, diagnostics: diagnostics)
+    }
+
+    /// The hosts of one operation in rollout order: etcd-only, control plane, workers, inventory
+    /// order within each; etcd members that join or leave in the membership order.
+    private func hostsFor(_ operation: PlaybookOperation, plans: [HostPlan], input: PlanningInput, membershipOrder: [String]) -> [Host] {
+        let names = plans.filter { $0.operation.playbook == operation }.map(\.host)
+        let source = operation == .scaleDown ? (input.previous ?? input.desired) : input.desired
+        var hosts = names.compactMap { source.host(named: $0) }
+        if operation == .scaleUp || operation == .scaleDown {
+            let rank = Dictionary(membershipOrder.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+            let etcd = hosts.filter(\.isEtcd).sorted { (rank[$0.name] ?? Int.max, $0.name) < (rank[$1.name] ?? Int.max, $1.name) }
+            hosts = etcd + hosts.filter { !$0.isEtcd }
+        }
+        func group(_ host: Host) -> Int { host.isControlPlane ? 1 : host.isEtcd ? 0 : 2 }
+        return hosts.enumerated().sorted { (group($0.element), $0.offset) < (group($1.element), $1.offset) }.map(\.element)
+    }
+
+    /// A member that exists before and after the operation, to send membership changes to.
+    private func etcdEndpoint(for operation: PlaybookOperation, input: PlanningInput) -> String? {
+        guard let previous = input.previous else { return nil }
+        let kept = previous.etcdHosts.filter { input.desired.host(named: $0.name)?.isEtcd ?? false }
+        let healthy = kept.filter { !(input.observed?.isEtcdMemberDown($0.name) ?? false) }
+        return (healthy.first ?? kept.first)?.name
+    }
+}

@@ -1,0 +1,84 @@
+import K8sctlModel
+import K8sctlValidation
+
+/// A batch before it gets its global index.
+struct BatchDraft {
+    var name: String
+    var hosts: [Host]
+    var maxFailurePercent: Int
+    var pause: TimeSpan?
+    var confirm: Bool
+}
+
+/// Orders one operation's hosts and cuts them into batches.
+///
+/// - etcd and control-plane hosts go before workers (after them for scale-down and rollback, which
+///   undo in reverse), in batches no larger than quorum allows: ⌊(members − 1) / 2⌋, at least 1,
+///   and never above `rollout.controlPlane.batchSize`. Membership changes go one host per batch.
+/// - Workers go in batches of `rollout.workers.batchSize`, with the failure budget, pause and
+///   confirmation of the policy.
+struct RolloutBatcher {
+    let operation: PlaybookOperation
+    let policy: RolloutPolicy
+    /// Voting etcd members while the operation runs (for the quorum cap).
+    let etcdMembers: Int
+    let controlPlaneCount: Int
+
+    /// The largest control-plane/etcd batch quorum allows for `members` voting members.
+    static func quorumBatchLimit(members: Int) -> Int { max(1, QuorumArithmetic.failureTolerance(of: members)) }
+
+    func batches(for hosts: [Host]) -> [BatchDraft] {
+        let etcdOnly = hosts.filter { $0.isEtcd && !$0.isControlPlane }
+        let controlPlane = hosts.filter(\.isControlPlane)
+        let workers = hosts.filter { !$0.isEtcd && !$0.isControlPlane }
+        var serialGroups: [(String, [Host], Int)] = []
+        switch operation {
+        case .install:
+            serialGroups = [("control plane", etcdOnly + controlPlane, max(1, etcdOnly.count + controlPlane.count))]
+        case .scaleUp, .scaleDown:
+            serialGroups = [("etcd", etcdOnly, 1), ("control plane", controlPlane, 1)]
+        case .upgrade, .rollback, .configChange:
+            let etcdLimit = min(policy.controlPlane.batchSize, Self.quorumBatchLimit(members: etcdMembers))
+            let stacked = controlPlane.contains(where: \.isEtcd)
+            let cpLimit = min(policy.controlPlane.batchSize,
+                              stacked ? Self.quorumBatchLimit(members: etcdMembers) : Self.quorumBatchLimit(members: controlPlaneCount))
+            serialGroups = [("etcd", etcdOnly, max(1, etcdLimit)), ("control plane", controlPlane, max(1, cpLimit))]
+        }
+        var serial: [BatchDraft] = []
+        for (label, group, size) in serialGroups where !group.isEmpty {
+            let chunks = group.chunked(size)
+            for (index, chunk) in chunks.enumerated() {
+                let suffix = chunks.count > 1 ? " \(index + 1)/\(chunks.count)" : ""
+                serial.append(BatchDraft(name: "\(operation.rawValue): \(label)\(suffix)", hosts: chunk,
+                                         maxFailurePercent: 0, pause: nil, confirm: false))
+            }
+        }
+        var workerBatches: [BatchDraft] = []
+        let size = max(1, policy.workers.batchSize.hosts(outOf: workers.count))
+        let chunks = workers.chunked(size)
+        for (index, chunk) in chunks.enumerated() {
+            let last = index == chunks.count - 1
+            let pause = policy.workers.pauseBetweenBatches.milliseconds > 0 && !last ? policy.workers.pauseBetweenBatches : nil
+            workerBatches.append(BatchDraft(name: "\(operation.rawValue): workers \(index + 1)/\(chunks.count)", hosts: chunk,
+                                            maxFailurePercent: policy.workers.maxFailurePercent, pause: pause,
+                                            confirm: policy.workers.confirmEachBatch && !last))
+        }
+        switch operation {
+        case .scaleDown:
+            // Workers leave first so their pods land on hosts that stay; then the control plane.
+            return workerBatches + serial
+        case .rollback:
+            // Undo in the reverse order of the upgrade: workers, then the control plane backwards.
+            return workerBatches.reversed().map { var b = $0; b.hosts.reverse(); return b } + serial.reversed().map { var b = $0; b.hosts.reverse(); return b }
+        default:
+            return serial + workerBatches
+        }
+    }
+}
+
+extension Array {
+    func chunked(_ size: Int) -> [[Element]] {
+        guard size > 0 else { return [self] }
+        return stride(from: 0, to: count, by: size).map { Array(self[$0..<Swift.min($0 + size, count)]) }
+    }
+}

@@ -1,0 +1,158 @@
+import K8sctlModel
+
+/// The `{{variables}}` a playbook parameter may use. A fixed catalog, checked at load time, so a typo
+/// is a positioned error rather than a literal `{{host.adress}}` on a node.
+public enum PlaybookVariable: String, Sendable, Hashable, CaseIterable {
+    case hostName = "host.name"
+    /// The address cluster components use (internal address when set).
+    case hostAddress = "host.address"
+    case kubernetesVersion = "kubernetes.version"
+    /// The version applied last; equals `kubernetes.version` when there is no previous inventory.
+    case previousKubernetesVersion = "previous.kubernetes.version"
+    case etcdVersion = "etcd.version"
+    case etcdDataDir = "etcd.dataDir"
+    case etcdSnapshotDir = "etcd.snapshotDir"
+    case etcdClientPort = "etcd.clientPort"
+    case etcdPeerPort = "etcd.peerPort"
+    case apiServerPort = "apiserver.port"
+    /// Address of the etcd member that stays and receives membership changes (empty for installs).
+    case etcdEndpoint = "etcd.endpoint"
+    /// `key=value` per effective node label; only as a whole `argv` element, which it expands into several.
+    case hostLabels = "host.labels"
+    /// `key=value:Effect` per effective taint; only as a whole `argv` element.
+    case hostTaints = "host.taints"
+
+    /// Variables that stand for a list and may only fill whole `argv` elements.
+    public var isList: Bool { self == .hostLabels || self == .hostTaints }
+
+    /// Every `{{name}}` in `text`, in order.
+    static func references(in text: String) -> [String] {
+        var names: [String] = []
+        var rest = Substring(text)
+        while let open = rest.range(of: "{{") {
+            guard let close = rest[open.upperBound...].range(of: "}}") else { break }
+            names.append(rest[open.upperBound..<close.lowerBound].trimmingCharacters(in: .whitespaces))
+            rest = rest[close.upperBound...]
+        }
+        return names
+    }
+}
+
+/// The values of every variable for one host of one plan.
+public struct VariableValues: Sendable {
+    public var scalars: [String: String]
+    public var lists: [String: [String]]
+
+    public init(cluster: Cluster, previous: Cluster?, host: Host, etcdEndpoint: String = "") {
+        scalars = [
+            PlaybookVariable.hostName.rawValue: host.name,
+            PlaybookVariable.hostAddress.rawValue: host.clusterAddress.description,
+            PlaybookVariable.kubernetesVersion.rawValue: cluster.kubernetes.version.description,
+            PlaybookVariable.previousKubernetesVersion.rawValue: (previous ?? cluster).kubernetes.version.description,
+            PlaybookVariable.etcdVersion.rawValue: cluster.etcdVersion.description,
+            PlaybookVariable.etcdDataDir.rawValue: cluster.etcd.dataDir,
+            PlaybookVariable.etcdSnapshotDir.rawValue: cluster.etcd.snapshotDir,
+            PlaybookVariable.etcdClientPort.rawValue: String(cluster.etcd.clientPort),
+            PlaybookVariable.etcdPeerPort.rawValue: String(cluster.etcd.peerPort),
+            PlaybookVariable.apiServerPort.rawValue: String(cluster.controlPlane.endpoint.apiServerPort),
+            PlaybookVariable.etcdEndpoint.rawValue: etcdEndpoint,
+        ]
+        lists = [
+            PlaybookVariable.hostLabels.rawValue: cluster.nodeLabels(for: host).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" },
+            PlaybookVariable.hostTaints.rawValue: cluster.nodeTaints(for: host).map(\.description).sorted(),
+        ]
+    }
+
+    /// `text` with every `{{name}}` replaced. Names were checked at load time.
+    public func substitute(_ text: String) -> String {
+        guard text.contains("{{") else { return text }
+        var result = ""
+        var rest = Substring(text)
+        while let open = rest.range(of: "{{"), let close = rest[open.upperBound...].range(of: "}}") {
+            result += rest[..<open.lowerBound]
+            let name = rest[open.upperBound..<close.lowerBound].trimmingCharacters(in: .whitespaces)
+            result += scalars[name] ?? lists[name]?.joined(separator: ",") ?? ""
+            rest = rest[close.upperBound...]
+        }
+        return result + rest
+    }
+
+    /// An argv with list variables spread over several elements.
+    public func substitute(argv: [String]) -> [String] {
+        argv.flatMap { element -> [String] in
+            let names = PlaybookVariable.references(in: element)
+            if names.count == 1, element.trimmingCharacters(in: .whitespaces) == "{{\(names[0])}}" || element == "{{ \(names[0]) }}",
+               let list = lists[names[0]] {
+                return list
+            }
+            return [substitute(element)]
+        }
+    }
+}
+
+extension StepAction {
+    /// Every free-text parameter (paths, argv elements, URLs), for the load-time variable check.
+    var textParameters: [String] {
+        switch self {
+        case .render(let a): [a.template, a.component ?? "", a.path, a.owner]
+        case .pki(let a): a.sets
+        case .unit(let a): [a.name]
+        case .command(let a): a.argv + [a.creates ?? ""] + (a.unless ?? [])
+        case .wait(let a):
+            switch a.probe {
+            case .tcp(let address): [address]
+            case .https(let url, let cert, let key, let ca): [url, cert, key, ca]
+            case .command(let argv): argv
+            }
+        case .etcdMemberAdd(let a), .etcdMemberRemove(let a): [a.member, a.peerURL, a.via ?? ""]
+        case .cordon(let a), .uncordon(let a): [a.node]
+        case .drain(let a): [a.node]
+        case .etcdSnapshot(let a): [a.directory, a.name]
+        case .backupFiles(let a), .restoreFiles(let a): a.paths + [a.revision]
+        case .uploadArtifact(let a): [a.component, a.path]
+        case .preflight: []
+        }
+    }
+
+    /// Which `argv` parameters may hold list variables.
+    var argvParameters: [String] {
+        switch self {
+        case .command(let a): a.argv + (a.unless ?? [])
+        case .wait(let a): if case .command(let argv) = a.probe { argv } else { [] }
+        default: []
+        }
+    }
+
+    /// The action with every variable filled in for one host.
+    func substituting(_ values: VariableValues) -> StepAction {
+        let s = values.substitute as (String) -> String
+        switch self {
+        case .render(var a):
+            a.path = s(a.path); a.component = a.component.map(s); a.owner = s(a.owner)
+            return .render(a)
+        case .pki: return self
+        case .unit(var a): a.name = s(a.name); return .unit(a)
+        case .command(var a):
+            a.argv = values.substitute(argv: a.argv); a.creates = a.creates.map(s)
+            a.unless = a.unless.map { values.substitute(argv: $0) }
+            return .command(a)
+        case .wait(var a):
+            switch a.probe {
+            case .tcp(let address): a.probe = .tcp(address: s(address))
+            case .https(let url, let cert, let key, let ca): a.probe = .https(url: s(url), clientCertificate: s(cert), clientKey: s(key), caCertificate: s(ca))
+            case .command(let argv): a.probe = .command(argv: values.substitute(argv: argv))
+            }
+            return .wait(a)
+        case .etcdMemberAdd(var a): a.member = s(a.member); a.peerURL = s(a.peerURL); return .etcdMemberAdd(a)
+        case .etcdMemberRemove(var a): a.member = s(a.member); a.peerURL = s(a.peerURL); return .etcdMemberRemove(a)
+        case .cordon(var a): a.node = s(a.node); return .cordon(a)
+        case .uncordon(var a): a.node = s(a.node); return .uncordon(a)
+        case .drain(var a): a.node = s(a.node); return .drain(a)
+        case .etcdSnapshot(var a): a.directory = s(a.directory); a.name = s(a.name); return .etcdSnapshot(a)
+        case .backupFiles(var a): a.paths = a.paths.map(s); a.revision = s(a.revision); return .backupFiles(a)
+        case .restoreFiles(var a): a.paths = a.paths.map(s); a.revision = s(a.revision); return .restoreFiles(a)
+        case .uploadArtifact(var a): a.path = s(a.path); return .uploadArtifact(a)
+        case .preflight: return self
+        }
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+import K8sctlTestSupport
+import Testing
+
+/// `k8sctl plan` and `k8sctl graph` as a user or pipeline runs them.
+@Suite("k8sctl plan / graph")
+struct PlanCommandTests {
+    @Test(arguments: ["single-node.yaml", "ha-3.yaml", "etcd-5.yaml", "pools-zones.yaml"])
+    func plan_printsASummaryForEverySample(name: String) throws {
+        let output = try K8sctlBinary.run(["plan", "inventories/\(name)"])
+        #expect(output.status == 0, "\(output.stderr)")
+        #expect(output.stdout.contains("Plan: "))
+        #expect(output.stdout.contains("Rollout ("))
+    }
+
+    @Test func planJSON_isTheDocumentedSchema() throws {
+        let directory = try PlanningFixtures.directory([:])
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("plan.json").path
+        let output = try K8sctlBinary.run(["plan", "inventories/ha-3.yaml", "-o", path])
+        #expect(output.status == 0, "\(output.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
+        #expect(json["schemaVersion"] as? Int == 1)
+        #expect(Set(json.keys) == ["schemaVersion", "cluster", "kubernetesVersion", "hosts", "batches", "steps"])
+        let steps = try #require(json["steps"] as? [[String: Any]])
+        let first = try #require(steps.first)
+        #expect(Set(first.keys) == ["id", "host", "operation", "step", "batch", "action", "needs"])
+        #expect((first["action"] as? [String: Any])?["kind"] as? String == "preflight")
+    }
+
+    @Test func planWithPrevious_showsTheChange() throws {
+        let directory = try PlanningFixtures.directory([:])
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let newer = try String(contentsOf: RepositoryPaths.inventories.appendingPathComponent("etcd-5.yaml"), encoding: .utf8)
+            .replacingOccurrences(of: "version: 1.30.8", with: "version: 1.31.4")
+        let path = directory.appendingPathComponent("newer.yaml").path
+        try newer.write(toFile: path, atomically: true, encoding: .utf8)
+        let output = try K8sctlBinary.run(["plan", path, "--previous", "inventories/etcd-5.yaml"])
+        #expect(output.status == 0, "\(output.stderr)")
+        #expect(output.stdout.hasPrefix("Cluster big-etcd: Kubernetes 1.30.8 → 1.31.4\nPlan: 0 to add, 12 to change, 0 to remove, 0 unchanged"))
+        #expect(output.stdout.contains("etcd-snapshot: etcd snapshot /data/etcd-snapshots/before-v1.31.4.db (keep 10)"))
+    }
+
+    @Test func graph_isAcceptedByGraphviz() throws {
+        try #require(ProcessRunner.isAvailable("dot"), "graphviz (dot) is required")
+        let graph = try K8sctlBinary.run(["graph", "inventories/pools-zones.yaml"])
+        #expect(graph.status == 0, "\(graph.stderr)")
+        let svg = try ProcessRunner.run("dot", ["-Tsvg"], stdin: graph.stdout)
+        #expect(svg.status == 0, "\(svg.stderr)")
+        #expect(svg.stdout.contains("cluster_batch_1"))
+    }
+
+    @Test func brokenPlaybooks_exit2WithPositionedErrors() throws {
+        let playbooks = try PlanningFixtures.directory(["install.yaml": """
+        operation: install
+        steps:
+          - { name: a, on: all, action: cordon, needs: [b] }
+          - { name: b, on: all, action: drain, needs: [a] }
+        """])
+        defer { try? FileManager.default.removeItem(at: playbooks) }
+        let output = try K8sctlBinary.run(["plan", "inventories/single-node.yaml", "--playbooks", playbooks.path])
+        #expect(output.status == 2)
+        #expect(output.stdout.isEmpty)
+        #expect(output.stderr.contains("install.yaml:3:5: error: dependency cycle: a → b → a"))
+    }
+
+    @Test func unsupportedChange_exits1() throws {
+        let directory = try PlanningFixtures.directory([:])
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let changed = try String(contentsOf: RepositoryPaths.inventories.appendingPathComponent("ha-3.yaml"), encoding: .utf8)
+            .replacingOccurrences(of: "podCIDR: 10.244.0.0/16", with: "podCIDR: 10.248.0.0/16")
+        let path = directory.appendingPathComponent("changed.yaml").path
+        try changed.write(toFile: path, atomically: true, encoding: .utf8)
+        let output = try K8sctlBinary.run(["plan", path, "--previous", "inventories/ha-3.yaml"])
+        #expect(output.status == 1)
+        #expect(output.stderr.contains("changed.yaml:8:"))
+        #expect(output.stderr.contains("network.podCIDR cannot change on a running cluster"))
+    }
+}
