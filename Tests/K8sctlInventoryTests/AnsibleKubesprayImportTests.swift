@@ -208,6 +208,21 @@ import Testing
         #expect(diagnostics.warnings.contains { $0.message.contains("'kube-master' is Kubespray's old name") })
     }
 
+    @Test func clusterWideSetting_thatDiffersBetweenHosts_takesTheControlPlanesValue_withAWarning() throws {
+        let text = Self.minimal.replacingOccurrences(of: "w1 ansible_host=10.0.0.2", with: "w1 ansible_host=10.0.0.2 kube_network_plugin=flannel")
+        let (imported, diagnostics) = importing(text)
+        #expect(try #require(imported).network.plugin == "calico")
+        let warning = try #require(diagnostics.warnings.first { $0.message.contains("kube_network_plugin differs between hosts (w1)") })
+        #expect(warning.location?.line == 6)
+    }
+
+    @Test func becomeOnSomeHostsOnly_isSudoForAll_withAWarning() throws {
+        let text = Self.minimal.replacingOccurrences(of: "cp1 ansible_host=10.0.0.1 ip=10.1.0.1", with: "cp1 ansible_host=10.0.0.1 ip=10.1.0.1 ansible_become=True")
+        let (imported, diagnostics) = importing(text)
+        #expect(try #require(imported).ssh.become == .sudo)
+        #expect(diagnostics.warnings.contains { $0.message.contains("ansible_become is set on 1 of 2 hosts") })
+    }
+
     @Test func inventoryWithoutKubesprayGroups_isRefused() {
         let (imported, diagnostics) = importing("[web]\nh1 ansible_host=10.0.0.1\n")
         #expect(imported == nil)

@@ -15,6 +15,7 @@ import Testing
         ("kubespray-sample", "inventory.ini"),
         ("kubespray-sample", "."),
         ("kubespray-yaml", "hosts.yaml"),
+        ("multi-source", "."),
         ("../../../inventories/kubespray", "inventory.ini"),
     ]
 

@@ -101,7 +101,9 @@ struct INIInventoryParser {
                 guard let equals = line.firstIndex(of: "=") else { return fail("expected key=value, got: \(line)") }
                 let key = line[..<equals].trimmingCharacters(in: .whitespaces)
                 let value = line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces)
-                graph.setGroupVariable(groupName, key, Self.typedValue(value), at: here)
+                do { try graph.setGroupVariable(groupName, key, Self.typedValue(value), at: here) } catch {
+                    return fail((error as? InventoryGraph.Failure)?.message ?? "\(error)")
+                }
             default:  // children
                 guard let groups = Self.match(Self.groupName, line) else { return fail("expected group name, got: \(line)") }
                 let child = groups[1]

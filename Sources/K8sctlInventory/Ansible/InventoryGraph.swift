@@ -62,10 +62,13 @@ struct InventoryGraph: Sendable {
         }
     }
 
-    mutating func setGroupVariable(_ group: String, _ key: String, _ value: AnsibleValue, at location: SourceLocation?) {
+    mutating func setGroupVariable(_ group: String, _ key: String, _ value: AnsibleValue, at location: SourceLocation?) throws {
         if key == "ansible_group_priority" {
-            // int(value): a non-numeric priority is an error in Ansible too.
-            if let number = value.intValue { groups[group]?.priority = number }
+            // Ansible applies int(value): a non-numeric priority fails the whole inventory.
+            guard let number = value.intValue else {
+                throw Failure(message: "ansible_group_priority of group '\(group)' must be an integer, got \(value)")
+            }
+            groups[group]?.priority = number
             return
         }
         groups[group]?.vars.set(key, value, at: location)

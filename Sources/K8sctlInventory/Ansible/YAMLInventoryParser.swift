@@ -76,13 +76,19 @@ struct YAMLInventoryParser {
             switch key {
             case "vars":
                 for (varKey, varValue) in try reader.pairs(of: section) {
-                    graph.setGroupVariable(group, try reader.keyText(varKey), try reader.value(of: varValue),
-                                           at: reader.location(of: varValue))
+                    do {
+                        try graph.setGroupVariable(group, try reader.keyText(varKey), try reader.value(of: varValue),
+                                                   at: reader.location(of: varValue))
+                    } catch let failure as InventoryGraph.Failure {
+                        throw YAMLValueReader.Failure(message: failure.message, location: reader.location(of: varValue))
+                    }
                 }
             case "children":
                 for (childKey, childValue) in try reader.pairs(of: section) {
                     let child = try parseGroup(try reader.keyText(childKey), keyNode: childKey, childValue, &reader, &graph, &diagnostics)
-                    try graph.addChild(group, child)
+                    do { try graph.addChild(group, child) } catch let failure as InventoryGraph.Failure {
+                        throw YAMLValueReader.Failure(message: failure.message, location: reader.location(of: childKey))
+                    }
                 }
             case "hosts":
                 for (hostKey, hostValue) in try reader.pairs(of: section) {

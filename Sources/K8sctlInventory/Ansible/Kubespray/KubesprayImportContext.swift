@@ -54,11 +54,13 @@ struct KubesprayImportContext {
 
     /// A cluster-wide setting: the reference host's value; a warning names hosts that see another.
     mutating func clusterValue(_ key: String) -> (value: AnsibleValue, location: SourceLocation?)? {
-        guard let referenceHost, let found = value(key, of: referenceHost) else { return nil }
+        guard let referenceHost else { return nil }
+        let found = value(key, of: referenceHost)
         let differing = clusterHosts.filter { $0.name != referenceHost.name && $0.variables[key] != nil && $0.variables[key] != referenceHost.variables[key] }
         if !differing.isEmpty {
             let names = differing.prefix(5).map(\.name).joined(separator: ", ") + (differing.count > 5 ? ", …" : "")
-            warn("\(key) differs between hosts (\(names)); k8sctl has one cluster-wide value and takes \(referenceHost.name)'s (\(found.value))",
+            let taken = found.map { "\($0.value)" } ?? "unset: the default"
+            warn("\(key) differs between hosts (\(names)); k8sctl has one cluster-wide value and takes \(referenceHost.name)'s (\(taken))",
                  at: differing[0].variables.origin(of: key), hint: "set \(key) once, in group_vars/k8s_cluster or group_vars/all")
         }
         return found
