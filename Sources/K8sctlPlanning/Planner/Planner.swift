@@ -59,6 +59,8 @@ public struct Planner: Sendable {
         }
         if diagnostics.hasErrors { return PlanningResult(plan: nil, diagnostics: diagnostics) }
 
+        let desiredNames = Set(desired.hosts.map(\.name))
+        let removedHostNames = Set((input.previous?.hosts ?? []).map(\.name).filter { !desiredNames.contains($0) })
         var expanded: [ExpandedStep] = []
         var batches: [RolloutBatch] = []
         var rankOffset = 0
@@ -84,7 +86,7 @@ public struct Planner: Sendable {
             }
             let expander = StepExpander(playbook: playbook, hosts: placed, hostPlans: planByHost, desired: desired,
                                         previous: input.previous, etcdEndpointHost: etcdEndpoint(for: operation, input: input),
-                                        rankOffset: rankOffset)
+                                        rankOffset: rankOffset, removedHostNames: removedHostNames)
             expanded += expander.expand()
             rankOffset += placed.count
         }

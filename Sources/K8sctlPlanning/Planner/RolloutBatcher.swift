@@ -69,7 +69,14 @@ struct RolloutBatcher {
             return workerBatches + serial
         case .rollback:
             // Undo in the reverse order of the upgrade: workers, then the control plane backwards.
-            return workerBatches.reversed().map { var b = $0; b.hosts.reverse(); return b } + serial.reversed().map { var b = $0; b.hosts.reverse(); return b }
+            var reversedWorkers = workerBatches.reversed().map { batch -> BatchDraft in var copy = batch; copy.hosts.reverse(); return copy }
+            // Pause and confirmation sit between worker batches, so they move with the new order.
+            for index in reversedWorkers.indices {
+                let last = index == reversedWorkers.count - 1
+                reversedWorkers[index].pause = policy.workers.pauseBetweenBatches.milliseconds > 0 && !last ? policy.workers.pauseBetweenBatches : nil
+                reversedWorkers[index].confirm = policy.workers.confirmEachBatch && !last
+            }
+            return reversedWorkers + serial.reversed().map { batch -> BatchDraft in var copy = batch; copy.hosts.reverse(); return copy }
         default:
             return serial + workerBatches
         }
