@@ -24,8 +24,12 @@ struct GraphCommand: ParsableCommand {
     @Option(name: .long, help: "Template directory checked for every render step.")
     var templates: String?
 
+    @Flag(name: .long, help: "Graph a rollback (see `k8sctl plan --help`).")
+    var rollback = false
+
     func run() throws {
-        let plan = try PlanCommand.makePlan(inventory: inventory, previous: previous, playbooks: playbooks, templates: templates)
+        let plan = try PlanCommand.makePlan(inventory: inventory, previous: previous, playbooks: playbooks, templates: templates,
+                                            rollback: rollback)
         print(PlanDOTFormatter().format(plan), terminator: "")
     }
 }

@@ -14,6 +14,8 @@ struct PlanCommand: ParsableCommand {
           k8sctl plan cluster.yaml
           k8sctl plan cluster.yaml --previous old.yaml
           k8sctl plan cluster.yaml -o plan.json      (schema: docs/planning.md)
+          k8sctl plan old.yaml --previous upgraded.yaml --rollback
+                                                     back to the files saved by the last upgrade
         Exit codes: 0 planned, 1 plan refused (a change that cannot be made), 2 unusable input.
         """)
 
@@ -35,8 +37,12 @@ struct PlanCommand: ParsableCommand {
     @Flag(name: .long, help: "List every host's steps, also when identical to the host before.")
     var verbose = false
 
+    @Flag(name: .long, help: "Plan a rollback: the inventory's version is the one before the upgrade applied in --previous.")
+    var rollback = false
+
     func run() throws {
-        let plan = try PlanCommand.makePlan(inventory: inventory, previous: previous, playbooks: playbooks, templates: templates)
+        let plan = try PlanCommand.makePlan(inventory: inventory, previous: previous, playbooks: playbooks, templates: templates,
+                                            rollback: rollback)
         if let output {
             do { try CommandContext.emit(try PlanJSON.encode(plan), to: output) } catch let exit as ExitCode { throw exit }
         } else {
@@ -45,7 +51,8 @@ struct PlanCommand: ParsableCommand {
     }
 
     /// Loads both inventories and the playbooks, plans, prints diagnostics; exits 2 or 1 on failure.
-    static func makePlan(inventory: String, previous: String?, playbooks: String?, templates: String?) throws -> Plan {
+    static func makePlan(inventory: String, previous: String?, playbooks: String?, templates: String?,
+                         rollback: Bool = false) throws -> Plan {
         let desired = try CommandContext.loadCluster(path: inventory)
         let before = try previous.map { try CommandContext.loadCluster(path: $0) }
         guard let playbookDirectory = ShippedDirectoryLocator.playbooks(explicit: playbooks).locate() else {
@@ -54,7 +61,7 @@ struct PlanCommand: ParsableCommand {
         }
         let templateDirectory = ShippedDirectoryLocator.templates(explicit: templates).locate()
         let request = PlanRequest(previous: before, desired: desired, playbookDirectory: playbookDirectory,
-                                  templateDirectory: templateDirectory)
+                                  templateDirectory: templateDirectory, rollback: rollback)
         switch request.make() {
         case .unusablePlaybooks(let diagnostics):
             CommandContext.printDiagnostics(diagnostics)
