@@ -14,15 +14,19 @@ public struct PlanRequest: Sendable {
     /// The user asks to go back to the version applied before the last upgrade. Without it a
     /// version decrease is refused by validation (K8S-VERSION-002), as a downgrade should be.
     public var rollback: Bool
+    /// A maintenance operation to plan instead of a change (`etcd-backup`, `stop`, `start`).
+    public var maintenance: PlaybookOperation?
 
     public init(previous: Cluster? = nil, desired: Cluster, observed: ObservedState? = nil,
-                playbookDirectory: String, templateDirectory: String? = nil, rollback: Bool = false) {
+                playbookDirectory: String, templateDirectory: String? = nil, rollback: Bool = false,
+                maintenance: PlaybookOperation? = nil) {
         self.previous = previous
         self.desired = desired
         self.observed = observed
         self.playbookDirectory = playbookDirectory
         self.templateDirectory = templateDirectory
         self.rollback = rollback
+        self.maintenance = maintenance
     }
 
     /// The rule a rollback deliberately breaks: the version goes down.
@@ -48,7 +52,8 @@ public struct PlanRequest: Sendable {
             findings.removeAll { $0.ruleID == Self.downgradeRule }
         }
         if findings.hasErrors { return .refused(loaded.diagnostics + findings) }
-        let result = Planner().plan(PlanningInput(previous: previous, desired: desired, observed: observed, playbooks: playbooks))
+        let result = Planner().plan(PlanningInput(previous: previous, desired: desired, observed: observed, playbooks: playbooks,
+                                                  maintenance: maintenance))
         guard let plan = result.plan else { return .refused(loaded.diagnostics + findings + result.diagnostics) }
         return .planned(plan, warnings: loaded.diagnostics + findings + result.diagnostics)
     }

@@ -33,8 +33,11 @@ struct RolloutBatcher {
         let workers = hosts.filter { !$0.isEtcd && !$0.isControlPlane }
         var serialGroups: [(String, [Host], Int)] = []
         switch operation {
-        case .install:
+        case .install, .start, .etcdBackup:
+            // New or stopped members start together (a stopped cluster has no quorum to protect).
             serialGroups = [("control plane", etcdOnly + controlPlane, max(1, etcdOnly.count + controlPlane.count))]
+        case .stop:
+            serialGroups = [("etcd", etcdOnly, max(1, etcdOnly.count)), ("control plane", controlPlane, max(1, controlPlane.count))]
         case .scaleUp, .scaleDown:
             serialGroups = [("etcd", etcdOnly, 1), ("control plane", controlPlane, 1)]
         case .upgrade, .rollback, .configChange:
@@ -64,6 +67,9 @@ struct RolloutBatcher {
                                             confirm: policy.workers.confirmEachBatch && !last))
         }
         switch operation {
+        case .stop:
+            // Workloads' nodes stop first, then the API servers, etcd last.
+            return workerBatches + serial.reversed()
         case .scaleDown:
             // Workers leave first so their pods land on hosts that stay; then the control plane.
             return workerBatches + serial
