@@ -115,3 +115,19 @@ struct PlanRollbackCommandTests {
         #expect(output.stderr.contains("--rollback needs --previous with a higher version"))
     }
 }
+
+@Suite("k8sctl plan --operation")
+struct PlanMaintenanceCommandTests {
+    @Test func etcdBackup_plansOneSnapshot() throws {
+        let output = try K8sctlBinary.run(["plan", "inventories/ha-3.yaml", "--operation", "etcd-backup"])
+        #expect(output.status == 0, "\(output.stderr)")
+        #expect(output.stdout.contains("etcd-snapshot: etcd snapshot /var/backups/etcd/backup-v1.31.4.db (keep 5)"))
+        #expect(output.stdout.contains("1. etcd-backup: control plane: cp1\n"))
+    }
+
+    @Test func unknownOperation_exits2() throws {
+        let output = try K8sctlBinary.run(["plan", "inventories/ha-3.yaml", "--operation", "reboot"])
+        #expect(output.status == 2)
+        #expect(output.stderr.contains("--operation 'reboot' is not one of etcd-backup, stop, start"))
+    }
+}
