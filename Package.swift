@@ -66,7 +66,8 @@ let package = Package(
                 swiftSettings: strict),
         // Runs plans over transports: the only code that touches hosts.
         .target(name: "K8sctlExecutor",
-                dependencies: ["K8sctlPlanning", "K8sctlTransport", "K8sctlPKI", "K8sctlRendering",
+                dependencies: ["K8sctlPlanning", "K8sctlTransport", "K8sctlPKI", "K8sctlRendering", "K8sctlInventory",
+                               .product(name: "Crypto", package: "swift-crypto"),
                                .product(name: "Logging", package: "swift-log")],
                 swiftSettings: strict),
         // Commands: parse flags, call one function of the core, print.

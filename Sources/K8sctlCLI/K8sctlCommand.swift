@@ -15,11 +15,14 @@ public struct K8sctlCommand: AsyncParsableCommand {
         """,
         version: K8sctlVersion.current,
         subcommands: [
+            CertsCommand.self,
             InventoryCommand.self,
             ValidateCommand.self,
             RulesCommand.self,
             PlanCommand.self,
             GraphCommand.self,
+            RenderCommand.self,
+            ApplyCommand.self,
             VersionCommand.self,
         ]
     )

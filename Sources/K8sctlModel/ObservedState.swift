@@ -10,10 +10,11 @@ public struct ObservedState: Sendable, Hashable, Codable {
         self.hosts = hosts
     }
 
-    /// Whether the etcd member on `host` is known to be down (unreachable host or unhealthy member).
+    /// Whether the etcd member on `host` is known to be down: the host did not answer, or answered
+    /// without a healthy etcd (ask only about hosts that are members). Hosts not observed are not.
     public func isEtcdMemberDown(_ host: String) -> Bool {
         guard let seen = hosts[host] else { return false }
-        return !seen.reachable || seen.etcdHealth == .unhealthy
+        return !seen.reachable || seen.etcdHealth != .healthy
     }
 
     /// The kubelet version seen on `host`, if any.

@@ -44,6 +44,7 @@ public enum ClusterPKI {
             }
         }
 
+        store.flush()
         var certificates: [CertificateID: IssuedCertificate] = [:]
         var failures: [String] = []
         for (request, result) in zip(requests, results.values) {
@@ -153,7 +154,7 @@ public enum ClusterPKI {
             action = .issued
         }
         let issued = try issuer.issue(request, by: authority)
-        try store.write(issued, as: request.id)
+        try store.write(issued, as: request.id, durable: false)
         return (issued, action)
     }
 }

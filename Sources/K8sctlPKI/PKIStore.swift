@@ -52,10 +52,14 @@ public struct PKIStore: Sendable, Hashable {
         return (certificate, key)
     }
 
-    public func write(_ issued: IssuedCertificate, as id: CertificateID) throws {
-        try PrivateFileWriter.write(issued.privateKey.pem, to: keyURL(of: id), mode: 0o600)
-        try PrivateFileWriter.write(issued.certificatePEM, to: certificateURL(of: id), mode: 0o644)
+    /// - Parameter durable: fsync each file; bulk writers pass false and call `flush()` once.
+    public func write(_ issued: IssuedCertificate, as id: CertificateID, durable: Bool = true) throws {
+        try PrivateFileWriter.write(issued.privateKey.pem, to: keyURL(of: id), mode: 0o600, durable: durable)
+        try PrivateFileWriter.write(issued.certificatePEM, to: certificateURL(of: id), mode: 0o644, durable: durable)
     }
+
+    /// Makes every write so far durable.
+    public func flush() { PrivateFileWriter.flush(root) }
 
     public func write(signingKey: PrivateKeyMaterial, as id: CertificateID) throws {
         try PrivateFileWriter.write(signingKey.pem, to: keyURL(of: id), mode: 0o600)

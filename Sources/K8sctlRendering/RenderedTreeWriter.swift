@@ -12,10 +12,13 @@ public struct RenderedTreeWriter: Sendable {
 
     public init(root: URL) { self.root = root }
 
+    /// Replaces each host's tree (files no longer rendered for it disappear); other hosts'
+    /// trees under `root` are left alone.
     /// - Throws: file-system errors with the path that failed.
     public func write(_ hosts: [RenderedHost]) throws {
         for host in hosts {
             let hostRoot = root.appendingPathComponent(host.host)
+            if FileManager.default.fileExists(atPath: hostRoot.path) { try FileManager.default.removeItem(at: hostRoot) }
             for file in host.files {
                 let url = hostRoot.appendingPathComponent(String(file.path.drop { $0 == "/" }))
                 try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)

@@ -69,7 +69,11 @@ public final class OpenSSHHost: RemoteHost {
             throw TransportError.openSSHFailed(host: name, reason: "the ControlMaster connection is gone: "
                 + String(decoding: outcome.standardError, as: UTF8.self))
         }
-        return CommandResult(exitStatus: outcome.status, exitSignal: outcome.signal.map { "LOCAL-\($0)" },
+        if let signal = outcome.signal {
+            throw TransportError.openSSHFailed(host: name, reason: "the local ssh client was killed by signal \(signal)")
+        }
+        // ssh cannot relay a remote exit-signal: a killed remote process shows as status 255.
+        return CommandResult(exitStatus: outcome.status, exitSignal: nil,
                              standardOutput: outcome.standardOutput, standardError: outcome.standardError,
                              duration: outcome.duration)
     }

@@ -214,6 +214,31 @@ import Testing
         #expect(diagnostics.errors.contains { $0.message.contains("nothing to import") })
     }
 
+    @Test func kubesprayYAMLInventory_withGroupVars_imports() throws {
+        let path = RepositoryPaths.fixtures.appendingPathComponent("ansible/kubespray-yaml/hosts.yaml").path
+        let (imported, diagnostics) = KubesprayImporter().importCluster(path: path)
+        let cluster = try #require(imported, "\(diagnostics.errors)")
+        #expect(cluster.name == "lab.example")
+        #expect(cluster.network.dnsDomain == "lab.example")
+        #expect(cluster.network.plugin == "cilium")
+        #expect(cluster.network.nodeMaskSize == 25)
+        #expect(cluster.kubernetes.version == SemanticVersion("1.30.4"))
+        #expect(cluster.controlPlane.endpoint.mode == .external)
+        #expect(cluster.controlPlane.endpoint.address == "192.168.10.100:8443")
+        #expect(cluster.controlPlane.endpoint.dnsName == "api.k8s.example.com")
+        #expect(cluster.etcd.deployment == .staticPod)
+        #expect(cluster.etcd.topology == .external, "node3 runs etcd without the control plane")
+        #expect(cluster.ssh.user == "deploy")
+        #expect(cluster.ssh.become == .sudo)
+        #expect(cluster.ssh.identityFile == "~/.ssh/kubespray_ed25519")
+        #expect(cluster.ssh.bastion?.address == "198.51.100.7")
+        #expect(cluster.ssh.bastion?.user == "jump")
+        #expect(cluster.host(named: "node4")?.labels == ["node-role.kubernetes.io/ingress": "", "zone": "a"])
+        #expect(cluster.host(named: "bastion") == nil)
+        let accessIP = try #require(diagnostics.warnings.first { $0.message.contains("access_ip 10.10.0.99") })
+        #expect(accessIP.location == SourceLocation(file: path, line: 19, column: 18))
+    }
+
     @Test func upstreamSampleCopy_importsWithWarnings_notErrors() throws {
         let path = RepositoryPaths.fixtures.appendingPathComponent("ansible/kubespray-sample/inventory.ini").path
         let (imported, diagnostics) = KubesprayImporter().importCluster(path: path)

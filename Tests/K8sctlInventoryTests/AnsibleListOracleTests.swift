@@ -14,6 +14,8 @@ import Testing
         ("precedence", "hosts"),
         ("kubespray-sample", "inventory.ini"),
         ("kubespray-sample", "."),
+        ("kubespray-yaml", "hosts.yaml"),
+        ("../../../inventories/kubespray", "inventory.ini"),
     ]
 
     @Test(.enabled(if: oracleAvailable, "ansible-inventory is not installed (pip install ansible-core); CI installs it"),

@@ -11,6 +11,8 @@ import Testing
         ("'x y'", .string("x y")), ("\"quoted\"", .string("quoted")), ("'a' 'b'", .string("ab")),
         ("r'\\d+'", .string("\\d+")), ("'tab\\there'", .string("tab\there")),
         ("[1, 'two', 3.0]", .list([.int(1), .string("two"), .float(3)])), ("(1, 2)", .list([.int(1), .int(2)])),
+        ("1, 2", .list([.int(1), .int(2)])), ("1,", .list([.int(1)])), ("b'x'", .unsafe("x")),
+        ("1j", .string("1j")), ("-2.5j", .string("(-0-2.5j)")), ("'\\N{BULLET}'", .string("•")),
         ("(1)", .int(1)), ("{3}", .list([.int(3)])), ("[]", .list([])), ("1 # comment", .int(1)),
         ("{'a': {'b': [1]}, 2: None}", .mapping(AnsibleMapping([("a", .mapping(AnsibleMapping([("b", .list([.int(1)]))]))), ("2", .null)]))),
     ])
@@ -18,7 +20,7 @@ import Testing
         #expect(PythonLiteral.evaluate(text) == expected)
     }
 
-    @Test(arguments: ["yes", "true", "010", "foo # comment", "{k:1}", "1 + 1", "--1", "f'x'", "'unterminated", "[1,", "1j", "x=y", ""])
+    @Test(arguments: ["yes", "true", "010", "foo # comment", "{k:1}", "1 + 1", "--1", "f'x'", "'unterminated", "[1,", "1 + 2j", "x=y", ""])
     func literalEval_refusesWhatPythonRefuses_soTheTextIsKept(text: String) {
         #expect(PythonLiteral.evaluate(text) == nil)
         #expect(INIInventoryParser.typedValue(text) == .string(text))
@@ -66,7 +68,9 @@ import Testing
         ("yes", AnsibleValue.bool(true)), ("Off", .bool(false)), ("1e3", .string("1e3")), ("1.0e+3", .float(1000)),
         ("0o17", .string("0o17")), ("017", .int(15)), ("0x1f", .int(31)), ("1_000", .int(1000)), ("190:20:30", .int(685230)),
         ("12:30", .int(750)), ("~", .null), ("", .null), ("2024-01-02", .string("2024-01-02")), (".inf", .float(.infinity)),
-        ("1.", .float(1)), (".5", .float(0.5)), ("08", .string("08")), ("on", .bool(true)), ("y", .string("y")),
+        ("1.", .float(1)), (".5", .float(0.5)),
+        ("2001-12-14 21:59:43.10 -5", .string("2001-12-14T21:59:43.100000-05:00")), ("2001-12-15T02:59:43.1Z", .string("2001-12-15T02:59:43.100000+00:00")),
+        ("2024-1-2", .string("2024-1-2")), ("08", .string("08")), ("on", .bool(true)), ("y", .string("y")),
     ])
     func yamlPlainScalars_resolveAsPyYAMLDoes(text: String, expected: AnsibleValue) {
         #expect(YAMLValueReader.resolvePlain(text) == expected)

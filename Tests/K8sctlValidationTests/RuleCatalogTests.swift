@@ -1,4 +1,5 @@
 import K8sctlModel
+import K8sctlTestSupport
 import Testing
 @testable import K8sctlValidation
 
@@ -44,5 +45,18 @@ struct RuleCatalogTests {
     @Test func lookup_isCaseInsensitive() {
         #expect(RuleCatalog.standard.rule(id: "k8s-quorum-001")?.id == "K8S-QUORUM-001")
         #expect(RuleCatalog.standard.rule(id: "K8S-NOPE-001") == nil)
+    }
+}
+
+@Suite("The documentation is generated from the catalog")
+struct RuleReferenceTests {
+    @Test func docs_containTheGeneratedRuleReference() throws {
+        let docs = try String(contentsOf: RepositoryPaths.root.appendingPathComponent("docs/validation.md"), encoding: .utf8)
+        #expect(docs.contains(RuleReference.markdown()), "regenerate with: k8sctl rules --markdown")
+    }
+
+    @Test func listing_namesEveryRule() {
+        let listing = RuleReference.listing()
+        for rule in RuleCatalog.standard.rules { #expect(listing.contains(rule.id)) }
     }
 }

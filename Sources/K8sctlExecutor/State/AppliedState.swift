@@ -24,9 +24,13 @@ public struct AppliedState: Sendable, Hashable, Codable {
     public var completed: Bool
     /// Where a stopped apply stopped, e.g. `workers batch 2 of 4`.
     public var stoppedAt: String?
+    /// When `completed` is false: the inventory of the last revision that completed, so the next
+    /// apply plans the same change again (its steps are idempotent) instead of trusting a half-done one.
+    public var baselineInventory: String?
 
     public init(cluster: String, revision: Int, appliedAt: Date = Date(), k8sctlVersion: String, inventory: String,
-                files: [String: [String: String]], completed: Bool, stoppedAt: String? = nil) {
+                files: [String: [String: String]], completed: Bool, stoppedAt: String? = nil,
+                baselineInventory: String? = nil) {
         self.schemaVersion = AppliedState.currentSchemaVersion
         self.cluster = cluster
         self.revision = revision
@@ -36,7 +40,12 @@ public struct AppliedState: Sendable, Hashable, Codable {
         self.files = files
         self.completed = completed
         self.stoppedAt = stoppedAt
+        self.baselineInventory = completed ? nil : baselineInventory
     }
+
+    /// The inventory the next apply should plan from: this one if the run completed, else the
+    /// baseline (nil: nothing ever completed, plan an install).
+    public var planningBaseline: String? { completed ? inventory : baselineInventory }
 
     public func encoded() -> [UInt8] {
         let encoder = JSONEncoder()

@@ -8,8 +8,21 @@ enum PythonLiteral {
     static func evaluate(_ text: String) -> AnsibleValue? {
         var parser = Parser(Array(text.unicodeScalars))
         parser.skipLeadingBlanks()
-        guard let value = try? parser.expression(depth: 0) else { return nil }
+        guard var value = try? parser.expression(depth: 0) else { return nil }
         parser.skipSpaceAndComment()
+        // `1, 2` (and `1,`) is a tuple without parentheses.
+        if parser.current == "," {
+            var items = [value]
+            while parser.current == "," {
+                parser.index += 1
+                parser.skipSpaceAndComment()
+                if parser.atEnd { break }
+                guard let next = try? parser.expression(depth: 0) else { return nil }
+                items.append(next)
+                parser.skipSpaceAndComment()
+            }
+            value = .list(items)
+        }
         return parser.atEnd ? value : nil
     }
 
@@ -60,6 +73,8 @@ enum PythonLiteral {
                 guard let next = current, next.properties.numericType != nil || next == "." else { throw Invalid() }
                 let number = try numberLiteral()
                 switch (char, number) {
+                case ("-", .string(let imaginary)) where imaginary.hasSuffix("j"):
+                    return .string("(-0-\(imaginary))")
                 case ("-", .int(let value)): return .int(-value)
                 case ("-", .float(let value)): return .float(-value)
                 default: return number
@@ -198,7 +213,8 @@ enum PythonLiteral {
                 sawBytes = prefix.bytes
                 result += try stringLiteral(prefix: prefix)
             }
-            return .string(result)
+            // Ansible tags decoded bytes as untrusted: `--list` prints them as `{"__ansible_unsafe": …}`.
+            return sawBytes ? .unsafe(result) : .string(result)
         }
 
         mutating func stringLiteral(prefix: StringPrefix) throws -> String {
@@ -231,6 +247,12 @@ enum PythonLiteral {
                     case "t": out.append("\t")
                     case "v": out.append("\u{0B}")
                     case "x": out.append(try hexEscape(2))
+                    case "N" where !prefix.bytes:
+                        guard current == "{", let close = chars[index...].firstIndex(of: "}") else { throw Invalid() }
+                        let name = String(String.UnicodeScalarView(chars[(index + 1)..<close]))
+                        guard let scalar = Self.scalar(named: name) else { throw Invalid() }
+                        out.append(scalar)
+                        index = close + 1
                     case "u" where !prefix.bytes: out.append(try hexEscape(4))
                     case "U" where !prefix.bytes: out.append(try hexEscape(8))
                     case "0"..."7":
@@ -251,6 +273,16 @@ enum PythonLiteral {
                 index += 1
             }
             return String(out)
+        }
+
+        /// `\N{BULLET}`: a scalar by its Unicode name or alias (a linear search; such escapes are rare).
+        static func scalar(named name: String) -> Unicode.Scalar? {
+            let wanted = name.uppercased()
+            for value in UInt32(0)...0x10FFFF {
+                guard let scalar = Unicode.Scalar(value) else { continue }
+                if scalar.properties.name == wanted || scalar.properties.nameAlias == wanted { return scalar }
+            }
+            return nil
         }
 
         mutating func hexEscape(_ count: Int) throws -> Unicode.Scalar {
@@ -278,7 +310,11 @@ enum PythonLiteral {
                 guard !body.isEmpty, !lower.hasPrefix(prefix + "_") || true, let value = Int(body, radix: radix) else { throw Invalid() }
                 return .int(value)
             }
-            if digits.hasSuffix("j") { throw Invalid() }  // complex: rare enough to keep as text
+            if digits.hasSuffix("j") {
+                // An imaginary literal: Ansible keeps complex numbers as Python's str() of them.
+                guard let imaginary = Double(String(digits.dropLast())), !digits.dropLast().contains("x") else { throw Invalid() }
+                return .string(Self.complexText(imaginary) + "j")
+            }
             let isFloat = digits.contains(".") || digits.contains("e")
             if !isFloat {
                 guard digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber) else { throw Invalid() }
@@ -290,6 +326,12 @@ enum PythonLiteral {
             guard digits.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "." || $0 == "e" || $0 == "+" || $0 == "-") }),
                   digits.first != "e", let value = Double(digits) else { throw Invalid() }
             return .float(value)
+        }
+
+        /// Python's repr of a complex part: integral values without ".0".
+        static func complexText(_ value: Double) -> String {
+            if value == value.rounded(), abs(value) < 1e16 { return String(Int(value)) }
+            return AnsibleJSONWriter.floatText(value)
         }
 
         static func isRadix(_ text: String.UnicodeScalarView) -> Bool {

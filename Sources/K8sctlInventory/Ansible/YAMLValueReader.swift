@@ -145,7 +145,8 @@ struct YAMLValueReader {
     private static let floatPattern = regex(#"^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"#)
     private static let intPattern = regex(#"^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$"#)
     private static let nullPattern = regex(#"^(?:~|null|Null|NULL|)$"#)
-    private static let datePattern = regex(#"^[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]$"#)
+    private static let timestampPattern = regex(#"^([0-9][0-9][0-9][0-9])-([0-9][0-9]?)-([0-9][0-9]?)(?:(?:[Tt]|[ \t]+)([0-9][0-9]?):([0-9][0-9]):([0-9][0-9])(?:\.([0-9]*))?(?:[ \t]*(Z|([-+])([0-9][0-9]?)(?::([0-9][0-9]))?))?)?$"#)
+    private static let dateOnlyPattern = regex(#"^[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]$"#)
 
     private static func matches(_ regex: NSRegularExpression, _ text: String) -> Bool {
         regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
@@ -156,8 +157,35 @@ struct YAMLValueReader {
         if matches(floatPattern, text), let number = constructFloat(text) { return .float(number) }
         if matches(intPattern, text), let number = constructInt(text) { return number }
         if matches(nullPattern, text) { return .null }
-        // Dates (`2024-01-02`) become Python dates, which Ansible prints as the same text.
+        if let timestamp = isoTimestamp(text) { return .string(timestamp) }
         return .string(text)
+    }
+
+    /// PyYAML turns timestamps into `date`/`datetime`; Ansible prints their `isoformat()`.
+    private static func isoTimestamp(_ text: String) -> String? {
+        guard let match = timestampPattern.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) else { return nil }
+        func group(_ index: Int) -> String? { Range(match.range(at: index), in: text).map { String(text[$0]) } }
+        func pad(_ value: String?, _ width: Int = 2) -> String {
+            let digits = String(Int(value ?? "0") ?? 0)
+            return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        }
+        guard group(4) != nil else {
+            // Date only: PyYAML requires the two-digit form.
+            return matches(dateOnlyPattern, text) ? text : nil
+        }
+        var result = "\(pad(group(1), 4))-\(pad(group(2)))-\(pad(group(3)))T\(pad(group(4))):\(pad(group(5))):\(pad(group(6)))"
+        if let fraction = group(7), !fraction.isEmpty {
+            let micro = String((fraction + "000000").prefix(6))
+            if Int(micro) != 0 { result += "." + micro }
+        }
+        if let zone = group(8) {
+            if zone == "Z" {
+                result += "+00:00"
+            } else {
+                result += (group(9) ?? "+") + pad(group(10)) + ":" + pad(group(11))
+            }
+        }
+        return result
     }
 
     private static func sexagesimal(_ text: String) -> Double {

@@ -115,6 +115,7 @@ public struct NativeInventoryWriter: Sendable {
                                  ("maxFailurePercent", int(rollout.workers.maxFailurePercent)),
                                  ("pauseBetweenBatches", str(rollout.workers.pauseBetweenBatches.text)),
                                  ("confirmEachBatch", bool(rollout.workers.confirmEachBatch))])),
+                ("criticalHosts", seq(rollout.criticalHosts.map { str($0) }, flow: true)),
                 ("drain", map([("timeout", str(rollout.drain.timeout.text)), ("gracePeriod", str(rollout.drain.gracePeriod.text)),
                                ("ignoreDaemonSets", bool(rollout.drain.ignoreDaemonSets)),
                                ("deleteEmptyDirData", bool(rollout.drain.deleteEmptyDirData))])),

@@ -207,6 +207,15 @@ struct SpecSections {
             if let value = workers.bool("confirmEachBatch") { policy.workers.confirmEachBatch = value }
             workers.finish()
         }
+        if let names = section.sequence("criticalHosts") {
+            policy.criticalHosts = names.compactMap { node in
+                guard let name = node.string, InputSyntax.isHostName(name) else {
+                    context.error("criticalHosts entries must be host names", at: node)
+                    return nil
+                }
+                return name
+            }
+        }
         if var drain = section.mapping("drain") {
             if let value = drain.parsed("timeout", expected: "a duration", hint: Self.durationHint, { TimeSpan($0) }) { policy.drain.timeout = value }
             if let value = drain.parsed("gracePeriod", expected: "a duration", hint: Self.durationHint, { TimeSpan($0) }) { policy.drain.gracePeriod = value }

@@ -92,7 +92,8 @@ struct StepExpander {
         let mode = clusterFor(host).controlPlane.endpoint.mode
         return step.when.allSatisfy { condition in
             switch condition {
-            case .endpointLocalProxy: mode == .localProxy
+            // Control-plane hosts reach their own API server; the proxy runs everywhere else.
+            case .endpointLocalProxy: mode == .localProxy && !host.isControlPlane
             case .endpointVIP: mode == .vip
             default: plan?.aspects.contains(condition) ?? false
             }

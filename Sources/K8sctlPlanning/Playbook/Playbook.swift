@@ -137,7 +137,8 @@ public enum StepCondition: String, Sendable, Hashable, Codable, CaseIterable {
     case localProxyBackends = "local-proxy-backends"
     /// The etcd members changed, so every API server needs the new `--etcd-servers`.
     case etcdServers = "etcd-servers"
-    /// `controlPlane.endpoint.mode` is `local-proxy` (a fact of the cluster, not a change).
+    /// `controlPlane.endpoint.mode` is `local-proxy` and the host is not a control-plane host (those
+    /// reach their own API server); a fact of the cluster, not a change.
     case endpointLocalProxy = "endpoint-local-proxy"
     /// `controlPlane.endpoint.mode` is `vip`.
     case endpointVIP = "endpoint-vip"

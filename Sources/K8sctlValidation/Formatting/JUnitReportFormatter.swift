@@ -30,8 +30,9 @@ public struct JUnitReportFormatter: DiagnosticFormatter {
             var cases: [Case] = []
             for rule in report.catalog.rules where rule.category == category {
                 guard checked.contains(rule.id) else {
-                    cases.append(Case(name: "\(rule.id) \(rule.summary)", classname: classname,
-                                      skipped: "needs the previous inventory (--previous or --previous-git)"))
+                    let reason = report.checkedRules.isEmpty ? "not run: the inventory could not be loaded"
+                        : "needs the previous inventory (--previous or --previous-git)"
+                    cases.append(Case(name: "\(rule.id) \(rule.summary)", classname: classname, skipped: reason))
                     continue
                 }
                 let findings = byRule[rule.id] ?? []

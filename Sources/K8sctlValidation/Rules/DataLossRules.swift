@@ -112,8 +112,10 @@ enum DataLossRules {
         needsPrevious: true) { context in
         guard let previous = context.previous else { return [] }
         var findings: [Diagnostic] = []
+        // By name once, not a scan per host: inventories reach thousands of hosts.
+        let before = Dictionary(previous.hosts.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         for host in context.desired.hosts where !host.replacement {
-            guard let old = previous.host(named: host.name) else { continue }
+            guard let old = before[host.name] else { continue }
             if old.address != host.address {
                 findings.append(context.finding(
                     "host \(host.name) moves from \(old.address) to \(host.address) without `replacement: true`",
@@ -138,7 +140,8 @@ enum DataLossRules {
         needsPrevious: true) { context in
         guard let previous = context.previous else { return [] }
         let criticalByName = Set(previous.rollout.criticalHosts)
-        return previous.hosts.filter { ($0.critical || criticalByName.contains($0.name)) && context.desired.host(named: $0.name) == nil }
+        let declared = Set(context.desired.hosts.map(\.name))
+        return previous.hosts.filter { ($0.critical || criticalByName.contains($0.name)) && !declared.contains($0.name) }
             .map { old in
                 context.finding("critical host \(old.name) is removed from the inventory", at: "spec.hosts",
                                 subject: old.name, previousPath: old.path("name"), previousNote: "declared critical here")

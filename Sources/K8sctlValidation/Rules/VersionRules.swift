@@ -121,13 +121,14 @@ enum VersionRules {
         }
         var findings: [Diagnostic] = []
         var unobserved: [Host] = []
+        let previousKubelets = Set(context.previous?.kubeletHosts.map(\.name) ?? [])
         for host in context.desired.kubeletHosts {
             if let seen = context.observed?.kubeletVersion(of: host.name) {
                 if let problem = lagProblem(seen) {
                     findings.append(context.finding("kubelet \(seen) observed on \(host.name) is \(problem)",
                                                     at: host.path("name"), subject: host.name))
                 }
-            } else if context.previous?.host(named: host.name)?.runsKubelet == true {
+            } else if previousKubelets.contains(host.name) {
                 unobserved.append(host)
             }
         }

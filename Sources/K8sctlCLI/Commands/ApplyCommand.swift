@@ -1,0 +1,98 @@
+import ArgumentParser
+import Foundation
+import K8sctlExecutor
+import K8sctlModel
+import K8sctlPKI
+import K8sctlPlanning
+import K8sctlRendering
+import K8sctlTransport
+
+/// `k8sctl apply FILE`: converge the hosts to the inventory over SSH.
+struct ApplyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "apply",
+        abstract: "Converge the hosts to the inventory over SSH: install, or change what differs.",
+        discussion: """
+        Connects to every host (one reused SSH connection each), takes the cluster lock, reads the
+        revision applied last from the control-plane hosts, validates the change, ensures
+        certificates, gathers facts in one round trip per host, plans, and runs the plan in
+        batches. Nothing is written before all checks pass. A second apply with the same inventory
+        changes nothing.
+
+        Ctrl-C (SIGINT/SIGTERM) finishes the steps in flight, starts nothing new, records where it
+        stopped and releases the lock; run apply again to resume.
+
+        Exit codes: 0 converged, 1 refused or failed (validation, a failed step, rollout stopped),
+        2 unusable input.
+        """)
+
+    enum OutputFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
+
+    @Argument(help: "The inventory file (k8sctl.dev/v1 Cluster).")
+    var inventory: String
+
+    @Option(name: .long, help: "Progress output: text (one line per step) or json (one event per line).")
+    var output: OutputFormat = .text
+
+    @Option(name: .long, help: "How many hosts work at once.")
+    var parallelism: Int = 64
+
+    @Option(name: .long, help: "Playbook directory (default: the shipped playbooks/).")
+    var playbooks: String?
+
+    @Option(name: .long, help: "Template directory (default: the shipped templates/).")
+    var templates: String?
+
+    @Option(name: .long, help: "The local PKI store (default: <inventory dir>/.k8sctl/<cluster>/pki).")
+    var pki: String?
+
+    mutating func validate() throws {
+        guard parallelism >= 1 else { throw ValidationError("--parallelism must be at least 1") }
+    }
+
+    func run() async throws {
+        let cluster = try CommandContext.loadCluster(path: inventory)
+        guard let playbookDirectory = ShippedDirectoryLocator.playbooks(explicit: playbooks).locate() else {
+            CommandContext.printError("no playbooks found; pass --playbooks DIR or set K8SCTL_PLAYBOOKS")
+            throw CommandContext.unusableInput
+        }
+        let library: TemplateLibrary
+        do {
+            library = try TemplateLibrary(locator: TemplateLocator(explicitDirectory: templates))
+        } catch {
+            CommandContext.printError("\(error)")
+            throw CommandContext.unusableInput
+        }
+        let store = pki.map { PKIStore(root: URL(fileURLWithPath: $0)) }
+            ?? PKIStore.defaultLocation(inventoryPath: inventory, clusterName: cluster.name)
+        if cluster.ssh.hostKeyPolicy == .insecureIgnore {
+            CommandContext.printError("warning: hostKeyPolicy insecure-ignore: host keys are not verified; anyone on the path can impersonate a host")
+        }
+
+        let printer = ApplyEventPrinter(format: output)
+        let interrupt = InterruptFlag()
+        let signals = SignalTrap(interrupt: interrupt) {
+            printer.note("interrupt: finishing the steps in flight, starting nothing new (Ctrl-C again to force quit)")
+        }
+        defer { signals.restore() }
+
+        let request = ApplyRequest(inventoryPath: inventory, desired: cluster, playbookDirectory: playbookDirectory,
+                                   templates: library, pkiStore: store, connector: HostConnector(settings: cluster.ssh),
+                                   parallelism: parallelism, sink: { printer.handle($0) }, interrupt: interrupt)
+        let report: ApplyReport
+        do {
+            report = try await Applier().apply(request)
+        } catch let error as ExecutorError {
+            CommandContext.printError("\(error)")
+            throw CommandContext.refused
+        } catch {
+            CommandContext.printError("\(error)")
+            throw CommandContext.refused
+        }
+        printer.finish(report)
+        if !report.succeeded {
+            if report.stoppedReason != nil { CommandContext.printError("run `k8sctl apply \(inventory)` again to resume; completed steps are not repeated") }
+            throw CommandContext.refused
+        }
+    }
+}

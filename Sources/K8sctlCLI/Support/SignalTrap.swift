@@ -1,0 +1,39 @@
+import Dispatch
+import Foundation
+import K8sctlExecutor
+
+/// SIGINT/SIGTERM → `InterruptFlag`: the first asks the apply to stop after the steps in flight,
+/// the second quits at once.
+final class SignalTrap: @unchecked Sendable {
+    private var sources: [DispatchSourceSignal] = []
+    private var count = 0
+    private let lock = NSLock()
+
+    init(interrupt: InterruptFlag, onFirst: @escaping @Sendable () -> Void) {
+        for number in [SIGINT, SIGTERM] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { [weak self] in
+                guard let self else { return }
+                self.lock.lock()
+                self.count += 1
+                let count = self.count
+                self.lock.unlock()
+                if count == 1 {
+                    interrupt.request()
+                    onFirst()
+                } else {
+                    exit(130)
+                }
+            }
+            source.resume()
+            sources.append(source)
+        }
+    }
+
+    func restore() {
+        for source in sources { source.cancel() }
+        signal(SIGINT, SIG_DFL)
+        signal(SIGTERM, SIG_DFL)
+    }
+}

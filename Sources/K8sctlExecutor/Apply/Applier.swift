@@ -1,0 +1,267 @@
+import Crypto
+import Foundation
+import K8sctlInventory
+import K8sctlModel
+import K8sctlPKI
+import K8sctlPlanning
+import K8sctlRendering
+import K8sctlTransport
+import K8sctlValidation
+
+/// `k8sctl apply`: connect → lock → read the applied state → validate → certificates → render →
+/// facts → plan → run the plan → record the new state → unlock.
+///
+/// Nothing is written to a host before every check passed: unreachable hosts, validation errors,
+/// foreign CAs, unusable playbooks and actions this executor does not implement all refuse first.
+public struct Applier: Sendable {
+    public init() {}
+
+    public func apply(_ request: ApplyRequest) async throws -> ApplyReport {
+        let started = ContinuousClock.now
+        let desired = request.desired
+        let sink = request.sink
+        let pool = HostPool(connector: request.connector, parallelism: request.parallelism)
+
+        sink(.phase("connecting to \(desired.hosts.count) hosts"))
+        await pool.connect(desired.hosts)
+        let failures = await pool.failures
+        for host in desired.hosts {
+            if let connection = await pool.connection(host.name) { sink(.connected(host: host.name, transport: connection.transportDescription)) }
+            if let reason = failures[host.name] { sink(.connectFailed(host: host.name, reason: reason)) }
+        }
+        guard failures.isEmpty else {
+            await pool.closeAll()
+            throw ExecutorError.refused(reason: "cannot reach \(failures.count) of \(desired.hosts.count) hosts; nothing was changed:\n"
+                + failures.keys.sorted().map { "  \($0): \(failures[$0]!)" }.joined(separator: "\n"))
+        }
+
+        let controlPlane = await connections(pool, desired.controlPlaneHosts)
+        let lock = ClusterLock(become: desired.ssh.become)
+        try await lock.acquire(on: controlPlane)
+        do {
+            let report = try await applyLocked(request, pool: pool, controlPlane: controlPlane, started: started)
+            await lock.release(on: controlPlane)
+            await pool.closeAll()
+            return report
+        } catch {
+            await lock.release(on: controlPlane)
+            await pool.closeAll()
+            throw error
+        }
+    }
+
+    private func applyLocked(_ request: ApplyRequest, pool: HostPool, controlPlane: [any RemoteHost],
+                             started: ContinuousClock.Instant) async throws -> ApplyReport {
+        let desired = request.desired
+        let sink = request.sink
+        let become = desired.ssh.become
+
+        // The previous revision, from the cluster itself.
+        sink(.phase("reading the applied state"))
+        let applied = try await StateStore(become: become).pull(from: controlPlane)
+        var previous: Cluster?
+        if let applied, let baseline = applied.planningBaseline {
+            let loaded = InventoryLoader().load(text: baseline, file: "cluster:\(AppliedState.revisionPath(applied.revision))")
+            guard let cluster = loaded.cluster else {
+                throw ExecutorError.refused(reason: "the applied state on the cluster (revision \(applied.revision)) does not load: "
+                    + loaded.diagnostics.map(\.message).joined(separator: "; "))
+            }
+            previous = cluster
+            if !applied.completed { sink(.warning("the last apply (revision \(applied.revision)) stopped: \(applied.stoppedAt ?? "unknown"); planning from revision before it again")) }
+        }
+        if let previous {
+            let removed = previous.hosts.filter { desired.host(named: $0.name) == nil }
+            if !removed.isEmpty { await pool.connect(removed) }
+        }
+
+        // Certificates: adopt the cluster's authorities, then reuse or issue.
+        sink(.phase("certificates"))
+        if let first = controlPlane.first {
+            let adopted = try await ClusterAuthorities(store: request.pkiStore).synchronize(from: first)
+            if !adopted.isEmpty { sink(.warning("adopted the cluster's certificate authorities into the local store: \(adopted.joined(separator: ", "))")) }
+        }
+        let (pkiState, issueReport) = try ClusterPKI.ensure(cluster: desired, store: request.pkiStore)
+        for warning in issueReport.warnings { sink(.warning(warning)) }
+        let credentials = Dictionary(uniqueKeysWithValues: desired.hosts.map { ($0.name, pkiState.credentials(for: $0)) })
+
+        // Facts first (one round trip per host): they decide which etcd members join.
+        sink(.phase("gathering facts"))
+        let renderedPaths = try ClusterRenderer(library: request.templates)
+            .render(cluster: desired, credentials: credentials, options: RenderOptions())
+        let facts = try await gatherFacts(pool: pool, cluster: desired, rendered: renderedPaths)
+
+        let options = RenderOptions(etcdStates: joiningMembers(desired: desired, previous: previous, facts: facts))
+        let rendered = options.etcdStates.isEmpty ? renderedPaths
+            : try ClusterRenderer(library: request.templates).render(cluster: desired, credentials: credentials, options: options)
+        let observed = ObservedState(hosts: facts.mapValues { fact in
+            HostObservation(reachable: true,
+                            etcdHealth: fact.etcdHealthy.map { $0 ? .healthy : .unhealthy } ?? .absent,
+                            kubeletVersion: fact.componentVersions["kubelet"].flatMap(SemanticVersion.init))
+        })
+
+        sink(.phase("validating"))
+        let findings = Validator().validate(ValidationInput(previous: previous, desired: desired, observed: observed))
+        for warning in findings.warnings { sink(.warning("\(warning.ruleID ?? "validation"): \(warning.message)")) }
+        if findings.hasErrors {
+            throw ExecutorError.refused(reason: "validation refused the change; nothing was changed:\n"
+                + findings.errors.map { "  \($0.location.map { "\($0): " } ?? "")\($0.ruleID ?? "error"): \($0.message)" }.joined(separator: "\n"))
+        }
+
+        sink(.phase("planning"))
+        let drifted = driftedHosts(rendered: rendered, facts: facts, cluster: desired)
+        let plan = try makePlan(request: request, previous: previous, observed: observed, drifted: drifted)
+        let unsupported = Set(plan.steps.map(\.action.kind)).subtracting(StepRunner.implemented)
+        if !unsupported.isEmpty {
+            throw ExecutorError.refused(reason: "the plan needs actions this version cannot run yet (\(unsupported.map(\.rawValue).sorted().joined(separator: ", "))); nothing was changed")
+        }
+
+        var report = ApplyReport()
+        // A run that changed nothing keeps the revision it found (and only updates where it stopped).
+        let nextRevision = (applied?.revision ?? 0) + 1
+        if !plan.steps.isEmpty {
+            sink(.phase("applying \(plan.steps.count) steps in \(plan.batches.count) batches"))
+            let ledger = ChangeLedger()
+            var contexts: [String: StepContext] = [:]
+            let peers: @Sendable (String) async -> (any RemoteHost)? = { name in await pool.connection(name) }
+            for host in desired.hosts {
+                guard let connection = await pool.connection(host.name) else { continue }
+                let files = rendered.first { $0.host == host.name }?.files ?? []
+                contexts[host.name] = StepContext(
+                    cluster: desired, host: host, connection: connection,
+                    files: Dictionary(files.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first }),
+                    pkiFiles: credentials[host.name]?.files ?? [],
+                    artifacts: ArtifactStore(settings: desired.artifacts,
+                                             baseDirectory: URL(fileURLWithPath: request.inventoryPath).deletingLastPathComponent()),
+                    backupDirectory: "\(AppliedState.directory)/backup/\(nextRevision)", become: become,
+                    peers: peers, changes: ledger)
+            }
+            report = await PlanExecution(plan: plan, contexts: contexts, parallelism: request.parallelism,
+                                         sink: sink, interrupt: request.interrupt).run()
+        }
+
+        // Record what the cluster now is whenever something changed, nothing was recorded yet, or the
+        // recorded run had stopped partway (so `completed` tells the truth).
+        let revision = report.changedCount > 0 || applied == nil ? nextRevision : applied!.revision
+        if report.changedCount > 0 || applied == nil || applied?.completed != report.succeeded {
+            let state = AppliedState(
+                cluster: desired.name, revision: revision, k8sctlVersion: "0.1.0",
+                inventory: NativeInventoryWriter().yaml(for: desired),
+                files: Dictionary(uniqueKeysWithValues: rendered.map { host in
+                    (host.host, Dictionary(host.files.map { ($0.path, Self.sha256($0.content)) }, uniquingKeysWith: { a, _ in a }))
+                }),
+                completed: report.succeeded, stoppedAt: report.stoppedReason,
+                baselineInventory: previous.map { NativeInventoryWriter().yaml(for: $0) })
+            try await StateStore(become: become).push(state, to: controlPlane)
+        }
+        report.revision = revision
+        for host in desired.hosts where report.hosts[host.name] == nil { report.hosts[host.name] = ApplyReport.HostSummary(host: host.name) }
+        let elapsed = ContinuousClock.now - started
+        report.wallSeconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        return report
+    }
+
+    // MARK: - Pieces
+
+    private func connections(_ pool: HostPool, _ hosts: [K8sctlModel.Host]) async -> [any RemoteHost] {
+        var result: [any RemoteHost] = []
+        for host in hosts { if let connection = await pool.connection(host.name) { result.append(connection) } }
+        return result
+    }
+
+    private func gatherFacts(pool: HostPool, cluster: Cluster, rendered: [RenderedHost]) async throws -> [String: HostFacts] {
+        let gatherer = FactsGatherer(become: cluster.ssh.become)
+        return try await withThrowingTaskGroup(of: (String, HostFacts).self) { group in
+            for host in cluster.hosts {
+                guard let connection = await pool.connection(host.name) else { continue }
+                let paths = rendered.first { $0.host == host.name }?.files.map(\.path) ?? []
+                var units = ["containerd.service", "kubelet.service"]
+                var probe: FactsGatherer.EtcdProbe?
+                if host.isEtcd {
+                    units.append("etcd.service")
+                    probe = FactsGatherer.EtcdProbe(endpoint: "https://\(host.clusterAddress.urlHost):\(cluster.etcd.clientPort)",
+                                                    caFile: "/etc/kubernetes/pki/etcd/ca.crt",
+                                                    certFile: "/etc/kubernetes/pki/etcd/healthcheck-client.crt",
+                                                    keyFile: "/etc/kubernetes/pki/etcd/healthcheck-client.key")
+                }
+                group.addTask { (host.name, try await gatherer.gather(on: connection, paths: paths, units: units, etcd: probe)) }
+            }
+            var facts: [String: HostFacts] = [:]
+            for try await (name, fact) in group { facts[name] = fact }
+            return facts
+        }
+    }
+
+    /// etcd hosts that must join a running cluster (`initial-cluster-state=existing`): desired etcd
+    /// hosts that are not members yet while some other member already runs. Each joins with the
+    /// running members plus the joiners before it, as `member add` will have made them.
+    func joiningMembers(desired: Cluster, previous: Cluster?, facts: [String: HostFacts]) -> [String: EtcdClusterState] {
+        let running = desired.etcdHosts.filter { facts[$0.name]?.units["etcd.service"]?.isActive == true }.map(\.name)
+        let previousMembers = Set(previous?.etcdHosts.map(\.name) ?? [])
+        let established = running.isEmpty ? Array(previousMembers).sorted() : running
+        guard !established.isEmpty else { return [:] }
+        var members = desired.etcdHosts.map(\.name).filter { established.contains($0) }
+        var states: [String: EtcdClusterState] = [:]
+        for host in desired.etcdHosts where !established.contains(host.name) {
+            members.append(host.name)
+            states[host.name] = .existing(memberNames: members)
+        }
+        return states
+    }
+
+    /// Hosts whose managed files differ from what is rendered (edited by hand, or a run that stopped).
+    private func driftedHosts(rendered: [RenderedHost], facts: [String: HostFacts], cluster: Cluster) -> [String] {
+        rendered.compactMap { host in
+            guard let fact = facts[host.host] else { return nil }
+            let differs = host.files.contains { fact.fileChecksums[$0.path] != Self.sha256($0.content) }
+            let unitsDown = (cluster.host(named: host.host)?.isEtcd ?? false) && fact.units["etcd.service"]?.isActive != true
+            return differs || unitsDown ? host.host : nil
+        }.sorted()
+    }
+
+    /// The plan to run. A cluster whose hosts all match the applied revision gets none; hosts that
+    /// drifted (or a first apply, or one that stopped) get the install playbook, whose steps are all
+    /// idempotent, restricted to those hosts.
+    private func makePlan(request: ApplyRequest, previous: Cluster?, observed: ObservedState, drifted: [String]) throws -> Plan {
+        func planned(_ previous: Cluster?) throws -> Plan {
+            let outcome = PlanRequest(previous: previous, desired: request.desired, observed: observed,
+                                      playbookDirectory: request.playbookDirectory,
+                                      templateDirectory: request.templates.directory).make()
+            switch outcome {
+            case .unusablePlaybooks(let diagnostics), .refused(let diagnostics):
+                throw ExecutorError.refused(reason: "planning failed; nothing was changed:\n"
+                    + diagnostics.errors.map { "  \($0.location.map { "\($0): " } ?? "")\($0.message)" }.joined(separator: "\n"))
+            case .planned(let plan, _):
+                return plan
+            }
+        }
+        var plan = try planned(previous)
+        // Hosts that drifted but have nothing planned get the install playbook, restricted to them:
+        // every install step is idempotent, so it rewrites what differs and restarts what must.
+        let hostsWithSteps = Set(plan.steps.map(\.host))
+        let repair = Set(drifted).subtracting(hostsWithSteps)
+        guard previous != nil, !repair.isEmpty else { return plan }
+        let install = try planned(nil)
+        let kept = Set(install.steps.filter { repair.contains($0.host) }.map(\.id))
+        let repairSteps = install.steps.filter { kept.contains($0.id) }.map { step in
+            var step = step
+            step.needs = step.needs.filter { kept.contains($0) }
+            return step
+        }
+        if plan.steps.isEmpty {
+            plan = install
+            plan.steps = repairSteps
+        } else {
+            // Run the repairs in their own batch, after the change.
+            let batch = (plan.batches.map(\.index).max() ?? 0) + 1
+            plan.batches.append(RolloutBatch(index: batch, name: "repair drifted hosts", operation: .install,
+                                             hosts: repair.sorted(), maxFailurePercent: 0, criticalHosts: [],
+                                             pauseAfter: nil, confirmAfter: false))
+            plan.steps += repairSteps.map { var step = $0; step.batch = batch; return step }
+        }
+        return plan
+    }
+
+    static func sha256(_ bytes: [UInt8]) -> String {
+        SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+    }
+}

@@ -1,0 +1,35 @@
+import Foundation
+import K8sctlModel
+import K8sctlPKI
+import K8sctlRendering
+import K8sctlTransport
+
+/// Everything `apply` needs, resolved by the CLI: the desired cluster, where playbooks, templates
+/// and the local PKI store are, and how to report progress.
+public struct ApplyRequest: Sendable {
+    public var inventoryPath: String
+    public var desired: Cluster
+    public var playbookDirectory: String
+    public var templates: TemplateLibrary
+    public var pkiStore: PKIStore
+    public var connector: HostConnector
+    /// How many hosts work at once (connections, steps). Sized for hundreds of hosts: each host's
+    /// work is mostly waiting on the network.
+    public var parallelism: Int
+    public var sink: ApplyEventSink
+    public var interrupt: InterruptFlag
+
+    public init(inventoryPath: String, desired: Cluster, playbookDirectory: String, templates: TemplateLibrary,
+                pkiStore: PKIStore, connector: HostConnector, parallelism: Int = 64,
+                sink: @escaping ApplyEventSink = { _ in }, interrupt: InterruptFlag = InterruptFlag()) {
+        self.inventoryPath = inventoryPath
+        self.desired = desired
+        self.playbookDirectory = playbookDirectory
+        self.templates = templates
+        self.pkiStore = pkiStore
+        self.connector = connector
+        self.parallelism = parallelism
+        self.sink = sink
+        self.interrupt = interrupt
+    }
+}

@@ -1,0 +1,114 @@
+import Foundation
+import K8sctlModel
+import K8sctlPlanning
+
+/// Runs a plan's steps: batches in order; inside a batch, every step once all it needs has
+/// succeeded, one step at a time per host (one connection each), up to `parallelism` hosts at once.
+/// After each batch the failure policy decides whether the rollout goes on.
+struct PlanExecution {
+    let plan: Plan
+    let contexts: [String: StepContext]
+    let parallelism: Int
+    let sink: ApplyEventSink
+    let interrupt: InterruptFlag
+
+    private enum Outcome { case succeeded, failed, skipped }
+
+    func run() async -> ApplyReport {
+        var report = ApplyReport()
+        var outcomes: [String: Outcome] = [:]
+        var failedHosts = Set<String>()
+        var hostsSoFar = Set<String>()
+        let runner = StepRunner()
+
+        for batch in plan.batches {
+            let steps = plan.steps.filter { $0.batch == batch.index }
+            if steps.isEmpty { continue }
+            if interrupt.isRequested {
+                report.stoppedReason = "interrupted before \(batch.name); run apply again to resume"
+                break
+            }
+            sink(.batchStarted(index: batch.index, name: batch.name, hosts: batch.hosts))
+            var pending = steps
+            var busyHosts = Set<String>()
+            await withTaskGroup(of: (PlanStep, StepStatus, String, Double).self) { group in
+                var running = 0
+                func launchReady() {
+                    var index = 0
+                    while index < pending.count && running < parallelism && !interrupt.isRequested {
+                        let step = pending[index]
+                        let needs = step.needs.map { outcomes[$0] }
+                        if failedHosts.contains(step.host) || needs.contains(where: { $0 == .failed || $0 == .skipped }) {
+                            pending.remove(at: index)
+                            outcomes[step.id] = .skipped
+                            report.record(host: step.host, status: .skipped)
+                            sink(.stepFinished(host: step.host, step: step.step, status: .skipped,
+                                               detail: failedHosts.contains(step.host) ? "host failed earlier" : "a step it needs did not succeed", seconds: 0))
+                            continue
+                        }
+                        guard !busyHosts.contains(step.host), needs.allSatisfy({ $0 == .succeeded }),
+                              let context = contexts[step.host] else {
+                            index += 1
+                            continue
+                        }
+                        pending.remove(at: index)
+                        busyHosts.insert(step.host)
+                        running += 1
+                        group.addTask {
+                            let started = ContinuousClock.now
+                            let elapsed = { let d = ContinuousClock.now - started; return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
+                            do {
+                                let (status, detail) = try await runner.run(step, in: context)
+                                return (step, status, detail, elapsed())
+                            } catch {
+                                return (step, .failed, "\(error)", elapsed())
+                            }
+                        }
+                    }
+                }
+                launchReady()
+                while let (step, status, detail, seconds) = await group.next() {
+                    running -= 1
+                    busyHosts.remove(step.host)
+                    outcomes[step.id] = status == .failed ? .failed : .succeeded
+                    report.record(host: step.host, status: status)
+                    if status == .failed {
+                        failedHosts.insert(step.host)
+                        report.failures.append(ApplyReport.Failure(host: step.host, step: step.step, message: detail))
+                    }
+                    sink(.stepFinished(host: step.host, step: step.step, status: status, detail: detail, seconds: seconds))
+                    launchReady()
+                }
+                // Steps left when nothing runs: interrupted, or needs that can never be met.
+                for step in pending {
+                    outcomes[step.id] = .skipped
+                    report.record(host: step.host, status: .skipped)
+                }
+            }
+            hostsSoFar.formUnion(batch.hosts)
+            let failedHere = batch.hosts.filter { failedHosts.contains($0) }
+            sink(.batchFinished(index: batch.index, name: batch.name, failedHosts: failedHere))
+
+            if let critical = failedHere.first(where: { batch.criticalHosts.contains($0) }) {
+                report.stoppedReason = "critical host \(critical) failed in \(batch.name): rollout stopped"
+                break
+            }
+            let failedShare = hostsSoFar.isEmpty ? 0 : Double(failedHosts.intersection(hostsSoFar).count) * 100 / Double(hostsSoFar.count)
+            if !failedHere.isEmpty && failedShare > Double(batch.maxFailurePercent) {
+                report.stoppedReason = String(format: "%.0f%% of hosts failed so far (limit %d%%) after %@: rollout stopped",
+                                              failedShare, batch.maxFailurePercent, batch.name)
+                break
+            }
+            if interrupt.isRequested {
+                report.stoppedReason = "interrupted after \(batch.name); run apply again to resume"
+                break
+            }
+            if let pause = batch.pauseAfter, pause.milliseconds > 0, batch.index != plan.batches.last?.index {
+                sink(.phase("pausing \(pause) before the next batch"))
+                try? await Task.sleep(for: .milliseconds(pause.milliseconds))
+            }
+        }
+        if let reason = report.stoppedReason { sink(.stopped(reason: reason)) }
+        return report
+    }
+}

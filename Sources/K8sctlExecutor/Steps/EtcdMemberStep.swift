@@ -1,0 +1,63 @@
+import Foundation
+import K8sctlModel
+import K8sctlPlanning
+import K8sctlTransport
+
+/// `etcdctl member add/remove`, sent through a member that stays (`via`), idempotent: an added
+/// member that is already listed, or a removed one that is already gone, is `ok`.
+struct EtcdMemberStep {
+    let action: EtcdMemberAction
+    let adding: Bool
+
+    func run(in context: StepContext) async throws -> (StepStatus, String) {
+        guard let viaName = action.via, let via = await context.peers(viaName), let viaHost = context.cluster.host(named: viaName) else {
+            throw StepFailure.message("no running etcd member to send 'member \(adding ? "add" : "remove") \(action.member)' through")
+        }
+        let etcdctl = Self.etcdctl(endpoint: "https://\(viaHost.clusterAddress.urlHost):\(context.cluster.etcd.clientPort)")
+        func runVia(_ arguments: [String]) async throws -> CommandResult {
+            try await via.run(RemoteCommand(etcdctl + arguments + ["--command-timeout=10s"]).becoming(context.become))
+        }
+        let list = try await runVia(["member", "list", "-w", "simple"])
+        guard list.succeeded else {
+            throw StepFailure(command: "etcdctl member list (on \(viaName))", outcome: list.outcomeDescription, stderr: list.stderrTail())
+        }
+        let members = list.stdout.split(separator: "\n").map { $0.components(separatedBy: ", ") }
+        let existing = members.first { $0.count > 3 && ($0[2] == action.member || $0.dropFirst(3).contains(action.peerURL)) }
+
+        if adding {
+            if existing != nil { return (.ok, "\(action.member) already a member") }
+            try await retrying { try await runVia(["member", "add", action.member, "--peer-urls=\(action.peerURL)"]) }
+            return (.changed, "added \(action.member) (\(action.peerURL)) through \(viaName)")
+        }
+        guard let existing else { return (.ok, "\(action.member) not a member") }
+        try await retrying { try await runVia(["member", "remove", existing[0]]) }
+        return (.changed, "removed \(action.member) (\(existing[0])) through \(viaName)")
+    }
+
+    /// etcd refuses membership changes for ~5 s after a member starts ("unhealthy cluster", the
+    /// strict reconfiguration check): retry for up to a minute.
+    private func retrying(_ body: () async throws -> CommandResult) async throws {
+        var last: CommandResult?
+        for attempt in 0..<20 {
+            let result = try await body()
+            if result.succeeded { return }
+            last = result
+            if !result.stderr.contains("unhealthy") && !result.stderr.contains("not started") && attempt > 2 { break }
+            try await Task.sleep(for: .seconds(3))
+        }
+        throw StepFailure(command: "etcdctl member \(adding ? "add" : "remove") \(action.member)",
+                          outcome: last?.outcomeDescription ?? "failed", stderr: last?.stderrTail() ?? "")
+    }
+
+    static func etcdctl(endpoint: String) -> [String] {
+        ["env", "ETCDCTL_API=3", "etcdctl", "--endpoints=\(endpoint)",
+         "--cacert=/etc/kubernetes/pki/etcd/ca.crt",
+         "--cert=/etc/kubernetes/pki/etcd/healthcheck-client.crt",
+         "--key=/etc/kubernetes/pki/etcd/healthcheck-client.key"]
+    }
+}
+
+extension IPAddress {
+    /// The address as it goes into a URL: IPv6 in brackets.
+    var urlHost: String { isIPv4 ? description : "[\(description)]" }
+}

@@ -1,0 +1,57 @@
+import K8sctlModel
+import K8sctlPlanning
+import K8sctlTransport
+
+/// Everything a step needs besides its own parameters: the host's connection and rendered files,
+/// the cluster, and what earlier steps of this run changed on the host.
+struct StepContext: Sendable {
+    let cluster: Cluster
+    let host: Host
+    let connection: any RemoteHost
+    /// The host's desired files by node path (rendered templates and PKI material).
+    let files: [String: NodeFile]
+    /// The host's PKI files (certificates, keys, service-account keys).
+    let pkiFiles: [NodeFile]
+    let artifacts: ArtifactStore
+    /// Per-revision backup directory for replaced files, e.g. /var/lib/k8sctl/backup/7.
+    let backupDirectory: String?
+    let become: SSHSettings.Become
+    /// Connections to the other hosts, for steps that act through a member that stays (etcd).
+    let peers: @Sendable (String) async -> (any RemoteHost)?
+    let changes: ChangeLedger
+
+    func run(_ arguments: [String], stdin: [UInt8]? = nil, timeout: TimeSpan? = nil) async throws -> CommandResult {
+        try await connection.run(RemoteCommand(arguments, standardInput: stdin, timeout: timeout).becoming(become))
+    }
+
+    /// Runs and throws `StepFailure` with the stderr tail when the command does not succeed.
+    @discardableResult
+    func require(_ arguments: [String], stdin: [UInt8]? = nil, timeout: TimeSpan? = nil) async throws -> CommandResult {
+        let result = try await run(arguments, stdin: stdin, timeout: timeout)
+        guard result.succeeded else {
+            throw StepFailure(command: RemoteCommand(arguments).shellText, outcome: result.outcomeDescription,
+                              stderr: result.stderrTail())
+        }
+        return result
+    }
+}
+
+/// A step that ran and did not succeed.
+struct StepFailure: Error, Sendable, CustomStringConvertible {
+    var command: String
+    var outcome: String
+    var stderr: String
+    var description: String {
+        if command.isEmpty { return outcome }
+        return "\(outcome)\n  command: \(command)" + (stderr.isEmpty ? "" : "\n  stderr: \(stderr)")
+    }
+    static func message(_ text: String) -> StepFailure { StepFailure(command: "", outcome: text, stderr: "") }
+}
+
+/// Which managed paths each host had written during this run, so units restart only when a file
+/// they read changed.
+actor ChangeLedger {
+    private var written: [String: Set<String>] = [:]
+    func record(host: String, paths: [String]) { written[host, default: []].formUnion(paths) }
+    func paths(host: String) -> Set<String> { written[host] ?? [] }
+}

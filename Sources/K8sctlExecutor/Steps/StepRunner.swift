@@ -1,0 +1,84 @@
+import Foundation
+import K8sctlModel
+import K8sctlPlanning
+import K8sctlTransport
+
+/// Runs one planned step on its host: the one place each action of the playbook vocabulary is
+/// implemented. Returns `ok` when the host was already as desired and `changed` when it was not.
+struct StepRunner: Sendable {
+    func run(_ step: PlanStep, in context: StepContext) async throws -> (StepStatus, String) {
+        switch step.action {
+        case .render(let render):
+            return try await writeFiles([try renderedFile(render, in: context)], in: context)
+        case .pki(let pki):
+            let entries = Set(pki.sets.flatMap { Self.pkiSets[$0] ?? [] })
+            let files = context.pkiFiles.filter { entries.contains(String($0.origin.dropFirst("pki:".count))) }
+            return try await writeFiles(files, in: context, directoryMode: 0o700)
+        case .uploadArtifact(let artifact):
+            guard let version = artifact.version else {
+                throw StepFailure.message("no version known for artifact \(artifact.component): pin one in spec.artifacts.sha256")
+            }
+            let bytes = try context.artifacts.load(component: artifact.component, version: version)
+            let file = NodeFile(path: artifact.path, content: bytes, mode: Self.mode(artifact.mode, default: 0o755),
+                                origin: "artifact:\(artifact.component)-\(version)")
+            return try await writeFiles([file], in: context)
+        case .unit(let unit):
+            return try await UnitStep(action: unit).run(in: context)
+        case .command(let command):
+            return try await CommandStep(action: command).run(in: context)
+        case .wait(let wait):
+            return try await WaitStep(action: wait).run(in: context)
+        case .preflight(let preflight):
+            return try await PreflightStep(action: preflight).run(in: context)
+        case .etcdMemberAdd(let member):
+            return try await EtcdMemberStep(action: member, adding: true).run(in: context)
+        case .etcdMemberRemove(let member):
+            return try await EtcdMemberStep(action: member, adding: false).run(in: context)
+        case .cordon, .uncordon, .drain, .etcdSnapshot, .backupFiles, .restoreFiles:
+            // Lifecycle actions (scale-down, upgrade, rollback) arrive with the lifecycle issue; a plan
+            // that needs them is refused up front by `Applier`, so reaching here is a bug.
+            throw StepFailure.message("action '\(step.action.kind.rawValue)' is not implemented by this version of the executor")
+        }
+    }
+
+    /// Which PKI catalog entries each playbook `pki` set writes; a host gets only the entries its
+    /// roles receive (the catalog decides), so e.g. a worker's `cluster-cas` is just `ca.crt`.
+    static let pkiSets: [String: [String]] = [
+        "cluster-cas": ["ca", "front-proxy-ca", "etcd-ca"],
+        "etcd": ["etcd-server", "etcd-peer", "etcd-healthcheck-client"],
+        "control-plane": ["apiserver", "apiserver-kubelet-client", "front-proxy-client", "apiserver-etcd-client"],
+        "service-account": ["sa"],
+        // Client certificates for kubeconfigs are embedded in the rendered kubeconfig files.
+        "kubeconfigs": [], "kubelet": [],
+    ]
+
+    /// The actions this executor implements; `Applier` refuses plans with others before touching a host.
+    static let implemented: Set<ActionKind> = [.render, .pki, .uploadArtifact, .unit, .command, .wait, .preflight,
+                                               .etcdMemberAdd, .etcdMemberRemove]
+
+    private func renderedFile(_ render: RenderAction, in context: StepContext) throws -> NodeFile {
+        guard var file = context.files[render.path] else {
+            throw StepFailure.message("template \(render.template) produced no file \(render.path) for \(context.host.name)")
+        }
+        // The playbook's mode wins over the renderer's default only when it is stricter.
+        let requested = Self.mode(render.mode, default: file.mode)
+        file.mode = min(file.mode, requested) == requested ? requested : file.mode
+        file.owner = render.owner
+        return file
+    }
+
+    private func writeFiles(_ files: [NodeFile], in context: StepContext, directoryMode: UInt16 = 0o755) async throws -> (StepStatus, String) {
+        if files.isEmpty { return (.ok, "no files") }
+        let outcomes = try await context.connection.writeFiles(files, backupDirectory: context.backupDirectory,
+                                                                directoryMode: directoryMode)
+        let changed = outcomes.filter(\.isChanged)
+        await context.changes.record(host: context.host.name, paths: changed.map(\.path))
+        if changed.isEmpty { return (.ok, files.count == 1 ? files[0].path : "\(files.count) files unchanged") }
+        let names = changed.map { "\($0.path) (\($0.change.rawValue))" }
+        return (.changed, names.count <= 3 ? names.joined(separator: ", ") : "\(names.count) of \(files.count) files written")
+    }
+
+    static func mode(_ text: String, default fallback: UInt16) -> UInt16 {
+        UInt16(text, radix: 8) ?? fallback
+    }
+}
