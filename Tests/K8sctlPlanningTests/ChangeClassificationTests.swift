@@ -30,7 +30,7 @@ struct ChangeClassificationTests {
         ("kubelet.cgroupDriver", { $0.kubelet.cgroupDriver = "cgroupfs" }, .intrusive),
         ("kubelet.containerRuntimeEndpoint", { $0.kubelet.containerRuntimeEndpoint = "unix:///x.sock" }, .intrusive),
         ("kubelet.extraArgs", { $0.kubelet.extraArgs["v"] = "2" }, .intrusive),
-        ("network.dnsDomain", { $0.network.dnsDomain = "k8s.internal" }, .intrusive),
+        ("network.dnsDomain", { $0.network.dnsDomain = "k8s.internal" }, .unsupported),
         ("network.podCIDR", { $0.network.podCIDR = CIDR("10.200.0.0/16")! }, .unsupported),
         ("network.serviceCIDR", { $0.network.serviceCIDR = CIDR("10.100.0.0/16")! }, .unsupported),
         ("network.nodeMaskSize", { $0.network.nodeMaskSize = 25 }, .unsupported),

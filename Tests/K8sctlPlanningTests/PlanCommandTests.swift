@@ -77,3 +77,57 @@ struct PlanCommandTests {
         #expect(output.stderr.contains("network.podCIDR cannot change on a running cluster"))
     }
 }
+
+@Suite("k8sctl plan --rollback")
+struct PlanRollbackCommandTests {
+    private func upgradedEtcd5() throws -> (URL, String) {
+        let directory = try PlanningFixtures.directory([:])
+        let newer = try String(contentsOf: RepositoryPaths.inventories.appendingPathComponent("etcd-5.yaml"), encoding: .utf8)
+            .replacingOccurrences(of: "version: 1.30.8", with: "version: 1.31.4")
+        let path = directory.appendingPathComponent("upgraded.yaml").path
+        try newer.write(toFile: path, atomically: true, encoding: .utf8)
+        return (directory, path)
+    }
+
+    @Test func versionDown_withoutRollback_isRefusedByValidation() throws {
+        let (directory, upgraded) = try upgradedEtcd5()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let output = try K8sctlBinary.run(["plan", "inventories/etcd-5.yaml", "--previous", upgraded])
+        #expect(output.status == 1)
+        #expect(output.stderr.contains("error[K8S-VERSION-002]"))
+    }
+
+    @Test func versionDown_withRollback_restoresInReverseOrder() throws {
+        let (directory, upgraded) = try upgradedEtcd5()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let output = try K8sctlBinary.run(["plan", "inventories/etcd-5.yaml", "--previous", upgraded, "--rollback"])
+        #expect(output.status == 0, "\(output.stderr)")
+        #expect(output.stdout.contains("restore: restore 6 paths from revision v1.30.8"))
+        let rollout = try #require(output.stdout.components(separatedBy: "Rollout (").last)
+        let workers = try #require(rollout.range(of: "rollback: workers"))
+        let etcd = try #require(rollout.range(of: "rollback: etcd"))
+        #expect(workers.lowerBound < etcd.lowerBound)
+    }
+
+    @Test func rollbackFlag_withoutAVersionDecrease_isRefused() throws {
+        let output = try K8sctlBinary.run(["plan", "inventories/etcd-5.yaml", "--previous", "inventories/etcd-5.yaml", "--rollback"])
+        #expect(output.status == 1)
+        #expect(output.stderr.contains("--rollback needs --previous with a higher version"))
+    }
+}
+
+@Suite("k8sctl plan --operation")
+struct PlanMaintenanceCommandTests {
+    @Test func etcdBackup_plansOneSnapshot() throws {
+        let output = try K8sctlBinary.run(["plan", "inventories/ha-3.yaml", "--operation", "etcd-backup"])
+        #expect(output.status == 0, "\(output.stderr)")
+        #expect(output.stdout.contains("etcd-snapshot: etcd snapshot /var/backups/etcd/backup-v1.31.4.db (keep 5)"))
+        #expect(output.stdout.contains("1. etcd-backup: control plane: cp1\n"))
+    }
+
+    @Test func unknownOperation_exits2() throws {
+        let output = try K8sctlBinary.run(["plan", "inventories/ha-3.yaml", "--operation", "reboot"])
+        #expect(output.status == 2)
+        #expect(output.stderr.contains("--operation 'reboot' is not one of etcd-backup, stop, start"))
+    }
+}

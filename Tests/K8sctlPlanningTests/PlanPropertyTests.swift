@@ -20,7 +20,7 @@ struct PlanPropertyTests {
         }
     }
 
-    enum Change: CaseIterable { case install, scaleUp, scaleDown, upgrade, rollback, configChange }
+    enum Change: CaseIterable { case install, scaleUp, scaleDown, upgrade, rollback, configChange, etcdBackup, stop, start }
 
     static func randomCluster(_ rng: inout SeededGenerator, version: String) -> Cluster {
         let stacked = Bool.random(using: &rng)
@@ -87,15 +87,26 @@ struct PlanPropertyTests {
             if Bool.random(using: &rng) { changed.etcd.extraArgs["quota-backend-bytes"] = "8589934592" }
             if let index = changed.hosts.indices.randomElement(using: &rng) { changed.hosts[index].labels["k"] = "v" }
             return (change, base, changed)
+        case .etcdBackup, .stop, .start:
+            return (change, nil, base)
         }
     }
 
-    static let seeds: [UInt64] = Array(1...200)
+    static let seeds: [UInt64] = Array(1...240)
+
+    static func maintenance(_ change: Change) -> PlaybookOperation? {
+        switch change {
+        case .etcdBackup: .etcdBackup
+        case .stop: .stop
+        case .start: .start
+        default: nil
+        }
+    }
 
     @Test(arguments: seeds)
     func everyPlan_keepsItsInvariants(seed: UInt64) throws {
         let (change, previous, desired) = Self.scenario(seed: seed)
-        let plan = try PlanningFixtures.plan(previous: previous, desired: desired)
+        let plan = try PlanningFixtures.plan(previous: previous, desired: desired, maintenance: Self.maintenance(change))
         let context = "seed \(seed) (\(change))"
 
         // Every need names a step that comes earlier: the order is topological, so the graph is acyclic.
@@ -118,7 +129,7 @@ struct PlanPropertyTests {
         // No batch takes down more etcd members (or API servers) than quorum allows.
         let members = (previous ?? desired).etcdHosts.count
         let apiServers = desired.controlPlaneHosts.count
-        for batch in plan.batches where batch.operation != .install {
+        for batch in plan.batches where ![.install, .start, .stop, .etcdBackup].contains(batch.operation) {
             let hosts = batch.hosts.compactMap { desired.host(named: $0) ?? previous?.host(named: $0) }
             let etcd = hosts.filter(\.isEtcd).count
             let controlPlaneOnly = hosts.filter { $0.isControlPlane && !$0.isEtcd }.count
@@ -170,8 +181,8 @@ struct PlanPropertyTests {
     @Test func seeds_coverChainedMembershipChanges() throws {
         var chainedRemovals = 0, chainedAdditions = 0, quorumBatches = 0
         for seed in Self.seeds {
-            let (_, previous, desired) = Self.scenario(seed: seed)
-            let plan = try PlanningFixtures.plan(previous: previous, desired: desired)
+            let (change, previous, desired) = Self.scenario(seed: seed)
+            let plan = try PlanningFixtures.plan(previous: previous, desired: desired, maintenance: Self.maintenance(change))
             if plan.steps.filter({ $0.action.kind == .etcdMemberRemove }).count >= 2 { chainedRemovals += 1 }
             if plan.steps.filter({ $0.action.kind == .etcdMemberAdd }).count >= 2 { chainedAdditions += 1 }
             if plan.batches.contains(where: { $0.operation != .install && $0.maxFailurePercent == 0 && $0.hosts.count == 2 }) { quorumBatches += 1 }
@@ -184,8 +195,8 @@ struct PlanPropertyTests {
     @Test(arguments: [3, 17, 42, 99])
     func graphOutput_isAcceptedByGraphviz(seed: UInt64) throws {
         try #require(ProcessRunner.isAvailable("dot"), "graphviz (dot) is required")
-        let (_, previous, desired) = Self.scenario(seed: seed)
-        let dot = PlanDOTFormatter().format(try PlanningFixtures.plan(previous: previous, desired: desired))
+        let (change, previous, desired) = Self.scenario(seed: seed)
+        let dot = PlanDOTFormatter().format(try PlanningFixtures.plan(previous: previous, desired: desired, maintenance: Self.maintenance(change)))
         let output = try ProcessRunner.run("dot", ["-Tsvg"], stdin: dot)
         #expect(output.status == 0, "\(output.stderr)")
         #expect(output.stderr.isEmpty, "\(output.stderr)")

@@ -18,8 +18,10 @@ enum PlanningFixtures {
         return set
     }()
 
-    static func plan(previous: Cluster? = nil, desired: Cluster, observed: ObservedState? = nil) throws -> Plan {
-        let result = Planner().plan(PlanningInput(previous: previous, desired: desired, observed: observed, playbooks: shippedPlaybooks))
+    static func plan(previous: Cluster? = nil, desired: Cluster, observed: ObservedState? = nil,
+                     maintenance: PlaybookOperation? = nil) throws -> Plan {
+        let result = Planner().plan(PlanningInput(previous: previous, desired: desired, observed: observed, playbooks: shippedPlaybooks,
+                                                  maintenance: maintenance))
         return try #require(result.plan, "no plan: \(result.diagnostics.map(\.message))")
     }
 

@@ -24,8 +24,15 @@ struct GraphCommand: ParsableCommand {
     @Option(name: .long, help: "Template directory checked for every render step.")
     var templates: String?
 
+    @Flag(name: .long, help: "Graph a rollback (see `k8sctl plan --help`).")
+    var rollback = false
+
+    @Option(name: .long, help: "Graph a maintenance operation: etcd-backup, stop or start.")
+    var operation: String?
+
     func run() throws {
-        let plan = try PlanCommand.makePlan(inventory: inventory, previous: previous, playbooks: playbooks, templates: templates)
+        let plan = try PlanCommand.makePlan(inventory: inventory, previous: previous, playbooks: playbooks, templates: templates,
+                                            rollback: rollback, operation: operation)
         print(PlanDOTFormatter().format(plan), terminator: "")
     }
 }

@@ -14,6 +14,9 @@ struct PlanCommand: ParsableCommand {
           k8sctl plan cluster.yaml
           k8sctl plan cluster.yaml --previous old.yaml
           k8sctl plan cluster.yaml -o plan.json      (schema: docs/planning.md)
+          k8sctl plan old.yaml --previous upgraded.yaml --rollback
+                                                     back to the files saved by the last upgrade
+          k8sctl plan cluster.yaml --operation etcd-backup   (also: stop, start)
         Exit codes: 0 planned, 1 plan refused (a change that cannot be made), 2 unusable input.
         """)
 
@@ -35,8 +38,15 @@ struct PlanCommand: ParsableCommand {
     @Flag(name: .long, help: "List every host's steps, also when identical to the host before.")
     var verbose = false
 
+    @Flag(name: .long, help: "Plan a rollback: the inventory's version is the one before the upgrade applied in --previous.")
+    var rollback = false
+
+    @Option(name: .long, help: "Plan a maintenance operation instead of a change: etcd-backup, stop or start.")
+    var operation: String?
+
     func run() throws {
-        let plan = try PlanCommand.makePlan(inventory: inventory, previous: previous, playbooks: playbooks, templates: templates)
+        let plan = try PlanCommand.makePlan(inventory: inventory, previous: previous, playbooks: playbooks, templates: templates,
+                                            rollback: rollback, operation: operation)
         if let output {
             do { try CommandContext.emit(try PlanJSON.encode(plan), to: output) } catch let exit as ExitCode { throw exit }
         } else {
@@ -45,7 +55,16 @@ struct PlanCommand: ParsableCommand {
     }
 
     /// Loads both inventories and the playbooks, plans, prints diagnostics; exits 2 or 1 on failure.
-    static func makePlan(inventory: String, previous: String?, playbooks: String?, templates: String?) throws -> Plan {
+    static func makePlan(inventory: String, previous: String?, playbooks: String?, templates: String?,
+                         rollback: Bool = false, operation: String? = nil) throws -> Plan {
+        var maintenance: PlaybookOperation?
+        if let operation {
+            guard let parsed = PlaybookOperation(rawValue: operation), PlaybookOperation.maintenance.contains(parsed) else {
+                CommandContext.printError("--operation '\(operation)' is not one of " + PlaybookOperation.maintenance.map(\.rawValue).joined(separator: ", "))
+                throw CommandContext.unusableInput
+            }
+            maintenance = parsed
+        }
         let desired = try CommandContext.loadCluster(path: inventory)
         let before = try previous.map { try CommandContext.loadCluster(path: $0) }
         guard let playbookDirectory = ShippedDirectoryLocator.playbooks(explicit: playbooks).locate() else {
@@ -54,7 +73,7 @@ struct PlanCommand: ParsableCommand {
         }
         let templateDirectory = ShippedDirectoryLocator.templates(explicit: templates).locate()
         let request = PlanRequest(previous: before, desired: desired, playbookDirectory: playbookDirectory,
-                                  templateDirectory: templateDirectory)
+                                  templateDirectory: templateDirectory, rollback: rollback, maintenance: maintenance)
         switch request.make() {
         case .unusablePlaybooks(let diagnostics):
             CommandContext.printDiagnostics(diagnostics)

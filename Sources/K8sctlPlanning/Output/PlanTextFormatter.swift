@@ -17,7 +17,7 @@ public struct PlanTextFormatter: Sendable {
         switch operation {
         case .install, .scaleUp: "+"
         case .scaleDown: "-"
-        case .upgrade, .configChange, .rollback: "~"
+        case .upgrade, .configChange, .rollback, .etcdBackup, .stop, .start: "~"
         case .noOp: "="
         }
     }
@@ -29,7 +29,7 @@ public struct PlanTextFormatter: Sendable {
         var counts: [HostOperation: Int] = [:]
         for host in plan.hosts { counts[host.operation, default: 0] += 1 }
         let added = (counts[.install] ?? 0) + (counts[.scaleUp] ?? 0)
-        let changed = (counts[.upgrade] ?? 0) + (counts[.configChange] ?? 0) + (counts[.rollback] ?? 0)
+        let changed = plan.hosts.filter { Self.symbol($0.operation) == "~" }.count
         out += "Plan: \(added) to add, \(changed) to change, \(counts[.scaleDown] ?? 0) to remove, \(counts[.noOp] ?? 0) unchanged"
         out += " — \(plan.steps.count) steps in \(plan.batches.count) batch\(plan.batches.count == 1 ? "" : "es").\n"
         let operations = HostOperation.allCases.filter { counts[$0] != nil && $0 != .noOp }

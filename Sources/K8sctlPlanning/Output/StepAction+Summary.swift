@@ -9,13 +9,13 @@ extension StepAction {
             "\(a.state == .stopped ? "stop" : a.state == .restarted ? "restart" : "start") \(a.name)"
                 + (a.enabled ? " (enabled)" : " (disabled)") + (a.daemonReload ? " after daemon-reload" : "")
         case .command(let a):
-            "run \(a.argv.joined(separator: " "))" + (a.creates.map { " unless \($0) exists" } ?? "")
-                + (a.unless.map { " unless `\($0.joined(separator: " "))` succeeds" } ?? "")
+            "run \(Self.display(a.argv))" + (a.creates.map { " unless \($0) exists" } ?? "")
+                + (a.unless.map { " unless `\(Self.display($0))` succeeds" } ?? "")
         case .wait(let a):
             switch a.probe {
             case .tcp(let address): "wait for tcp \(address) (≤ \(a.timeout))"
             case .https(let url, _, _, _): "wait for \(url) (≤ \(a.timeout))"
-            case .command(let argv): "wait for `\(argv.joined(separator: " "))` (≤ \(a.timeout))"
+            case .command(let argv): "wait for `\(Self.display(argv))` (≤ \(a.timeout))"
             }
         case .etcdMemberAdd(let a): "etcd member add \(a.member) \(a.peerURL)" + (a.via.map { " via \($0)" } ?? "")
         case .etcdMemberRemove(let a): "etcd member remove \(a.member)" + (a.via.map { " via \($0)" } ?? "")
@@ -29,5 +29,14 @@ extension StepAction {
             "upload \(a.component) \(a.version ?? "?") to \(a.path)" + (a.sha256.map { " (sha256 \($0.prefix(12))…)" } ?? " (no sha256 pin)")
         case .preflight(let a): "preflight: \(a.checks.map(\.rawValue).joined(separator: ", "))"
         }
+    }
+
+    /// An argv on one line: an embedded script shows as its line count, so the plan stays one line
+    /// per step (the script itself is in `plan -o plan.json`).
+    static func display(_ argv: [String]) -> String {
+        argv.map { element in
+            let lines = element.split(separator: "\n", omittingEmptySubsequences: true)
+            return lines.count > 1 ? "<\(lines.count)-line script>" : element
+        }.joined(separator: " ")
     }
 }

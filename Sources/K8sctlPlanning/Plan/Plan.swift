@@ -69,6 +69,9 @@ public enum HostOperation: String, Sendable, Hashable, Codable, CaseIterable {
     case upgrade
     case rollback
     case configChange = "config-change"
+    case etcdBackup = "etcd-backup"
+    case stop
+    case start
     case noOp = "no-op"
 
     /// The playbook that carries it out (nil for no-op).
@@ -80,6 +83,9 @@ public enum HostOperation: String, Sendable, Hashable, Codable, CaseIterable {
         case .upgrade: .upgrade
         case .rollback: .rollback
         case .configChange: .configChange
+        case .etcdBackup: .etcdBackup
+        case .stop: .stop
+        case .start: .start
         case .noOp: nil
         }
     }

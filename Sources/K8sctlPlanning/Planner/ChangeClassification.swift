@@ -68,7 +68,7 @@ public enum ChangeClassification {
         ChangeRule("kubelet.cgroupDriver", .intrusive, [.kubeletConfig], on: .kubelet, "kubelet and containerd restart") { $0.kubelet.cgroupDriver != $1.kubelet.cgroupDriver },
         ChangeRule("kubelet.containerRuntimeEndpoint", .intrusive, [.kubeletConfig], on: .kubelet, "kubelet restarts") { $0.kubelet.containerRuntimeEndpoint != $1.kubelet.containerRuntimeEndpoint },
         ChangeRule("kubelet.extraArgs", .intrusive, [.kubeletConfig], on: .kubelet, "kubelet restarts") { $0.kubelet.extraArgs != $1.kubelet.extraArgs },
-        ChangeRule("network.dnsDomain", .intrusive, [.kubeletConfig, .apiserverFlags], on: .kubelet, "kubelet's clusterDomain changes; kubelet restarts") { $0.network.dnsDomain != $1.network.dnsDomain },
+        ChangeRule("network.dnsDomain", .unsupported, [], on: .all, "Service DNS names and the apiserver certificate carry it (K8S-DATALOSS-005)") { $0.network.dnsDomain != $1.network.dnsDomain },
         ChangeRule("network.podCIDR", .unsupported, [], on: .all, "node pod ranges are allocated from it") { $0.network.podCIDR != $1.network.podCIDR },
         ChangeRule("network.serviceCIDR", .unsupported, [], on: .all, "Service IPs are allocated from it") { $0.network.serviceCIDR != $1.network.serviceCIDR },
         ChangeRule("network.nodeMaskSize", .unsupported, [], on: .all, "node pod ranges are allocated with it") { $0.network.nodeMaskSize != $1.network.nodeMaskSize },

@@ -9,12 +9,17 @@ public struct PlanningInput: Sendable {
     /// Facts from the hosts (members down change the etcd membership order); nil when planning offline.
     public var observed: ObservedState?
     public var playbooks: PlaybookSet
+    /// A maintenance operation (`etcd-backup`, `stop`, `start`) asked for explicitly; it changes no
+    /// setting, so `previous` must be nil or equal to `desired`.
+    public var maintenance: PlaybookOperation?
 
-    public init(previous: Cluster? = nil, desired: Cluster, observed: ObservedState? = nil, playbooks: PlaybookSet) {
+    public init(previous: Cluster? = nil, desired: Cluster, observed: ObservedState? = nil, playbooks: PlaybookSet,
+                maintenance: PlaybookOperation? = nil) {
         self.previous = previous
         self.desired = desired
         self.observed = observed
         self.playbooks = playbooks
+        self.maintenance = maintenance
     }
 }
 
@@ -32,11 +37,31 @@ public struct Planner: Sendable {
 
     /// Operations run in this order: versions first (the upgrade's snapshot sees the old membership),
     /// then hosts join, then settings change, and hosts leave last, when the cluster is largest.
-    static let operationOrder: [PlaybookOperation] = [.install, .rollback, .upgrade, .scaleUp, .configChange, .scaleDown]
+    static let operationOrder: [PlaybookOperation] = [.install, .rollback, .upgrade, .scaleUp, .configChange, .scaleDown,
+                                                      .etcdBackup, .stop, .start]
 
     public func plan(_ input: PlanningInput) -> PlanningResult {
         let desired = input.desired
         var (hostPlans, diagnostics) = HostClassifier(previous: input.previous, desired: desired).classify()
+        if let maintenance = input.maintenance {
+            guard PlaybookOperation.maintenance.contains(maintenance) else {
+                return PlanningResult(plan: nil, diagnostics: [.error("'\(maintenance.rawValue)' is not a maintenance operation", at: nil,
+                                                                      hint: "use one of " + PlaybookOperation.maintenance.map(\.rawValue).joined(separator: ", "))])
+            }
+            if let previous = input.previous, previous.hosts != desired.hosts || HostClassifier.versionChange(from: previous, to: desired) != nil
+                || !ChangeClassification.changes(from: previous, to: desired).isEmpty {
+                return PlanningResult(plan: nil, diagnostics: [.error("\(maintenance.rawValue) changes nothing in the inventory, but the inventory differs from the previous one",
+                                                                      at: nil, hint: "apply the change first, or plan the maintenance without --previous")])
+            }
+            let operation = HostOperation(rawValue: maintenance.rawValue)!
+            hostPlans = desired.hosts.map { host in
+                // One snapshot is the backup; it is taken through the first member.
+                let takesPart = maintenance == .etcdBackup ? host.name == desired.etcdHosts.first?.name : true
+                return HostPlan(host: host.name, roles: host.roles.sorted(), operation: takesPart ? operation : .noOp,
+                                reasons: takesPart ? ["\(maintenance.rawValue) requested"] : [], critical: host.critical)
+            }
+            diagnostics = []
+        }
         let planByHost = Dictionary(hostPlans.map { ($0.host, $0) }, uniquingKeysWith: { first, _ in first })
 
         // etcd membership: the order of single-member changes that keeps a live majority.
@@ -59,6 +84,8 @@ public struct Planner: Sendable {
         }
         if diagnostics.hasErrors { return PlanningResult(plan: nil, diagnostics: diagnostics) }
 
+        let desiredNames = Set(desired.hosts.map(\.name))
+        let removedHostNames = Set((input.previous?.hosts ?? []).map(\.name).filter { !desiredNames.contains($0) })
         var expanded: [ExpandedStep] = []
         var batches: [RolloutBatch] = []
         var rankOffset = 0
@@ -84,7 +111,7 @@ public struct Planner: Sendable {
             }
             let expander = StepExpander(playbook: playbook, hosts: placed, hostPlans: planByHost, desired: desired,
                                         previous: input.previous, etcdEndpointHost: etcdEndpoint(for: operation, input: input),
-                                        rankOffset: rankOffset)
+                                        rankOffset: rankOffset, removedHostNames: removedHostNames)
             expanded += expander.expand()
             rankOffset += placed.count
         }

@@ -33,8 +33,11 @@ struct RolloutBatcher {
         let workers = hosts.filter { !$0.isEtcd && !$0.isControlPlane }
         var serialGroups: [(String, [Host], Int)] = []
         switch operation {
-        case .install:
+        case .install, .start, .etcdBackup:
+            // New or stopped members start together (a stopped cluster has no quorum to protect).
             serialGroups = [("control plane", etcdOnly + controlPlane, max(1, etcdOnly.count + controlPlane.count))]
+        case .stop:
+            serialGroups = [("etcd", etcdOnly, max(1, etcdOnly.count)), ("control plane", controlPlane, max(1, controlPlane.count))]
         case .scaleUp, .scaleDown:
             serialGroups = [("etcd", etcdOnly, 1), ("control plane", controlPlane, 1)]
         case .upgrade, .rollback, .configChange:
@@ -64,12 +67,22 @@ struct RolloutBatcher {
                                             confirm: policy.workers.confirmEachBatch && !last))
         }
         switch operation {
+        case .stop:
+            // Workloads' nodes stop first, then the API servers, etcd last.
+            return workerBatches + serial.reversed()
         case .scaleDown:
             // Workers leave first so their pods land on hosts that stay; then the control plane.
             return workerBatches + serial
         case .rollback:
             // Undo in the reverse order of the upgrade: workers, then the control plane backwards.
-            return workerBatches.reversed().map { var b = $0; b.hosts.reverse(); return b } + serial.reversed().map { var b = $0; b.hosts.reverse(); return b }
+            var reversedWorkers = workerBatches.reversed().map { batch -> BatchDraft in var copy = batch; copy.hosts.reverse(); return copy }
+            // Pause and confirmation sit between worker batches, so they move with the new order.
+            for index in reversedWorkers.indices {
+                let last = index == reversedWorkers.count - 1
+                reversedWorkers[index].pause = policy.workers.pauseBetweenBatches.milliseconds > 0 && !last ? policy.workers.pauseBetweenBatches : nil
+                reversedWorkers[index].confirm = policy.workers.confirmEachBatch && !last
+            }
+            return reversedWorkers + serial.reversed().map { batch -> BatchDraft in var copy = batch; copy.hosts.reverse(); return copy }
         default:
             return serial + workerBatches
         }

@@ -22,6 +22,8 @@ struct StepExpander {
     let etcdEndpointHost: String?
     /// Host rank offset so ranks stay unique across operations.
     let rankOffset: Int
+    /// Hosts only in the previous inventory (looked up per step, so a set rather than a search).
+    let removedHostNames: Set<String>
 
     func expand() -> [ExpandedStep] {
         // step name → (host rank → id), and the ranks in order.
@@ -81,7 +83,7 @@ struct StepExpander {
 
     /// Removed hosts are described by the previous inventory.
     private func clusterFor(_ host: Host) -> Cluster {
-        desired.host(named: host.name) == nil ? (previous ?? desired) : desired
+        removedHostNames.contains(host.name) ? (previous ?? desired) : desired
     }
 
     private func applies(_ step: PlaybookStep, to host: Host) -> Bool {

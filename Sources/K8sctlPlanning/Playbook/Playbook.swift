@@ -8,6 +8,15 @@ public enum PlaybookOperation: String, Sendable, Hashable, Codable, CaseIterable
     case upgrade
     case rollback
     case configChange = "config-change"
+    /// Maintenance: an etcd snapshot now (no inventory change).
+    case etcdBackup = "etcd-backup"
+    /// Maintenance: stop every service, workers first, etcd last (no inventory change).
+    case stop
+    /// Maintenance: start every service, etcd first, workers last (no inventory change).
+    case start
+
+    /// Operations asked for explicitly (`plan --operation`) rather than derived from a change.
+    public static let maintenance: [PlaybookOperation] = [.etcdBackup, .stop, .start]
 
     public static func < (lhs: Self, rhs: Self) -> Bool {
         allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
