@@ -242,7 +242,8 @@ struct StandInTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("artifacts-\(getpid())")
         defer { try? FileManager.default.removeItem(at: directory) }
         let source = try TestArtifactSource.build(at: directory, kubernetesVersion: "1.31.4")
-        #expect(Set(source.artifacts.map(\.component)) == ["etcd", "etcdctl", "kubelet", "kube-apiserver", "containerd"])
+        // main's scripts/test-artifacts also adds a runc stand-in; these five are the ones the stand-in tests need.
+        #expect(Set(source.artifacts.map(\.component)).isSuperset(of: ["etcd", "etcdctl", "kubelet", "kube-apiserver", "containerd"]))
         let etcd = try #require(source.artifact("etcd"))
         #expect(!etcd.isStandIn)
         #expect(try Data(contentsOf: URL(fileURLWithPath: etcd.path)) == Data(contentsOf: URL(fileURLWithPath: "/usr/bin/etcd")))

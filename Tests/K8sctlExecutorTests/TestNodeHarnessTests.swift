@@ -101,6 +101,10 @@ struct TestNodeHarnessTests {
             #expect(!FileManager.default.fileExists(atPath: probe))
             #expect(try cluster.ssh(node, ["test", "-e", probe]).status == 0)
             #expect(try cluster.ssh(cluster.nodes[1], ["test", "-e", probe]).status == 1)
+            // Each node has its own /dev: replacing /dev/null in a node leaves this machine's alone.
+            #expect(try cluster.shell(node, "rm /dev/null && echo x > /dev/null").succeeded)
+            let hostNull = try ProcessRunner.run("stat", ["-c", "%F", "/dev/null"]).stdout
+            #expect(hostNull == "character special file\n")
         }
     }
 }
