@@ -47,8 +47,10 @@ struct ConnectTimeoutTests {
             #expect(host == "cp1")
             #expect(reason == "timed out")
         }
+        // It waited for the timeout rather than failing at once. No upper bound: under a loaded test
+        // run the thread that reports the timeout can be scheduled seconds late (no timing assertions).
         let elapsed = started.duration(to: .now)
-        #expect(elapsed >= .milliseconds(600) && elapsed < .seconds(10))
+        #expect(elapsed >= .milliseconds(600))
     }
 }
 
