@@ -36,7 +36,7 @@ public struct Applier: Sendable {
         }
 
         let controlPlane = await connections(pool, desired.controlPlaneHosts)
-        let lock = ClusterLock(become: desired.ssh.become)
+        let lock = ClusterLock()
         try await lock.acquire(on: controlPlane)
         do {
             let report = try await applyLocked(request, pool: pool, controlPlane: controlPlane, started: started)
@@ -54,11 +54,10 @@ public struct Applier: Sendable {
                              started: ContinuousClock.Instant) async throws -> ApplyReport {
         let desired = request.desired
         let sink = request.sink
-        let become = desired.ssh.become
 
         // The previous revision, from the cluster itself.
         sink(.phase("reading the applied state"))
-        let applied = try await StateStore(become: become).pull(from: controlPlane)
+        let applied = try await StateStore().pull(from: controlPlane)
         var previous: Cluster?
         if let applied, let baseline = applied.planningBaseline {
             let loaded = InventoryLoader().load(text: baseline, file: "cluster:\(AppliedState.revisionPath(applied.revision))")
@@ -132,7 +131,7 @@ public struct Applier: Sendable {
                     pkiFiles: credentials[host.name]?.files ?? [],
                     artifacts: ArtifactStore(settings: desired.artifacts,
                                              baseDirectory: URL(fileURLWithPath: request.inventoryPath).deletingLastPathComponent()),
-                    backupDirectory: "\(AppliedState.directory)/backup/\(nextRevision)", become: become,
+                    backupDirectory: "\(AppliedState.directory)/backup/\(nextRevision)",
                     peers: peers, changes: ledger)
             }
             report = await PlanExecution(plan: plan, contexts: contexts, parallelism: request.parallelism,
@@ -151,7 +150,7 @@ public struct Applier: Sendable {
                 }),
                 completed: report.succeeded, stoppedAt: report.stoppedReason,
                 baselineInventory: previous.map { NativeInventoryWriter().yaml(for: $0) })
-            try await StateStore(become: become).push(state, to: controlPlane)
+            try await StateStore().push(state, to: controlPlane)
         }
         report.revision = revision
         for host in desired.hosts where report.hosts[host.name] == nil { report.hosts[host.name] = ApplyReport.HostSummary(host: host.name) }
@@ -169,7 +168,7 @@ public struct Applier: Sendable {
     }
 
     private func gatherFacts(pool: HostPool, cluster: Cluster, rendered: [RenderedHost]) async throws -> [String: HostFacts] {
-        let gatherer = FactsGatherer(become: cluster.ssh.become)
+        let gatherer = FactsGatherer()
         return try await withThrowingTaskGroup(of: (String, HostFacts).self) { group in
             for host in cluster.hosts {
                 guard let connection = await pool.connection(host.name) else { continue }

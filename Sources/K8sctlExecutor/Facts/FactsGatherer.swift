@@ -18,18 +18,14 @@ public struct FactsGatherer: Sendable {
         }
     }
 
-    public var become: SSHSettings.Become
-
-    public init(become: SSHSettings.Become = .none) {
-        self.become = become
-    }
+    public init() {}
 
     /// The command that gathers facts; also used by tests to run the script locally.
     public func command(paths: [String], units: [String], etcd: EtcdProbe?) -> RemoteCommand {
         let etcdArguments = etcd.map { [$0.endpoint, $0.caFile, $0.certFile, $0.keyFile] } ?? ["", "", "", ""]
         let arguments = ["/bin/sh", "-c", FactsScript.text, "k8sctl-facts"] + etcdArguments
             + [String(paths.count)] + paths + units
-        return RemoteCommand(arguments).becoming(become)
+        return RemoteCommand(arguments)
     }
 
     public func gather(on host: any RemoteHost, paths: [String], units: [String], etcd: EtcdProbe?) async throws -> HostFacts {

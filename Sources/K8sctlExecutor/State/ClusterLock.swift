@@ -13,11 +13,8 @@ public struct ClusterLock: Sendable {
     public static let directory = "/var/lib/k8sctl/lock"
 
     public var holder: String
-    public var become: SSHSettings.Become
-
-    public init(holder: String = ClusterLock.defaultHolder(), become: SSHSettings.Become = .none) {
+    public init(holder: String = ClusterLock.defaultHolder()) {
         self.holder = holder
-        self.become = become
     }
 
     /// `user@machine pid N`, what the second runner is told.
@@ -52,7 +49,7 @@ public struct ClusterLock: Sendable {
         let needed = ordered.count / 2 + 1
         var taken: [any RemoteHost] = []
         for host in ordered {
-            let result = try await host.run(RemoteCommand(["/bin/sh", "-c", Self.acquireScript, "k8sctl-lock", holder]).becoming(become))
+            let result = try await host.run(RemoteCommand(["/bin/sh", "-c", Self.acquireScript, "k8sctl-lock", holder]))
             let lines = result.stdout.split(separator: "\n").map(String.init)
             if result.succeeded, lines.first == "acquired" {
                 taken.append(host)
@@ -74,7 +71,7 @@ public struct ClusterLock: Sendable {
     /// `k8sctl unlock` breaks.
     public func release(on hosts: [any RemoteHost]) async {
         for host in hosts {
-            _ = try? await host.run(RemoteCommand(["/bin/sh", "-c", Self.releaseScript, "k8sctl-unlock", holder]).becoming(become))
+            _ = try? await host.run(RemoteCommand(["/bin/sh", "-c", Self.releaseScript, "k8sctl-unlock", holder]))
         }
     }
 
@@ -82,7 +79,7 @@ public struct ClusterLock: Sendable {
     public func breakLock(on hosts: [any RemoteHost]) async throws -> [String] {
         var broken: [String] = []
         for host in hosts {
-            let result = try await host.run(RemoteCommand(["/bin/sh", "-c", Self.releaseScript, "k8sctl-unlock", "--force"]).becoming(become))
+            let result = try await host.run(RemoteCommand(["/bin/sh", "-c", Self.releaseScript, "k8sctl-unlock", "--force"]))
             if result.stdout.hasPrefix("released") { broken.append(host.name) }
         }
         return broken

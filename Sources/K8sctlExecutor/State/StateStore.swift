@@ -3,11 +3,7 @@ import K8sctlTransport
 
 /// Reads and writes `AppliedState` on the control-plane hosts.
 public struct StateStore: Sendable {
-    public var become: SSHSettings.Become
-
-    public init(become: SSHSettings.Become = .none) {
-        self.become = become
-    }
+    public init() {}
 
     /// The newest state found on any of `hosts` (they can differ after an interrupted apply), or nil
     /// for a cluster never applied. Unreadable hosts are skipped; a corrupt file is an error.

@@ -15,7 +15,7 @@ struct EtcdMemberStep {
         }
         let etcdctl = Self.etcdctl(endpoint: "https://\(viaHost.clusterAddress.urlHost):\(context.cluster.etcd.clientPort)")
         func runVia(_ arguments: [String]) async throws -> CommandResult {
-            try await via.run(RemoteCommand(etcdctl + arguments + ["--command-timeout=10s"]).becoming(context.become))
+            try await via.run(RemoteCommand(etcdctl + arguments + ["--command-timeout=10s"]))
         }
         let list = try await runVia(["member", "list", "-w", "simple"])
         guard list.succeeded else {

@@ -3,7 +3,8 @@ import K8sctlPlanning
 import K8sctlTransport
 
 /// Everything a step needs besides its own parameters: the host's connection and rendered files,
-/// the cluster, and what earlier steps of this run changed on the host.
+/// the cluster, and what earlier steps of this run changed on the host. (`become: sudo` is applied
+/// by the connection itself to every command.)
 struct StepContext: Sendable {
     let cluster: Cluster
     let host: Host
@@ -15,13 +16,12 @@ struct StepContext: Sendable {
     let artifacts: ArtifactStore
     /// Per-revision backup directory for replaced files, e.g. /var/lib/k8sctl/backup/7.
     let backupDirectory: String?
-    let become: SSHSettings.Become
     /// Connections to the other hosts, for steps that act through a member that stays (etcd).
     let peers: @Sendable (String) async -> (any RemoteHost)?
     let changes: ChangeLedger
 
     func run(_ arguments: [String], stdin: [UInt8]? = nil, timeout: TimeSpan? = nil) async throws -> CommandResult {
-        try await connection.run(RemoteCommand(arguments, standardInput: stdin, timeout: timeout).becoming(become))
+        try await connection.run(RemoteCommand(arguments, standardInput: stdin, timeout: timeout))
     }
 
     /// Runs and throws `StepFailure` with the stderr tail when the command does not succeed.
