@@ -56,13 +56,7 @@ struct ApplyCommand: AsyncParsableCommand {
             CommandContext.printError("no playbooks found; pass --playbooks DIR or set K8SCTL_PLAYBOOKS")
             throw CommandContext.unusableInput
         }
-        let library: TemplateLibrary
-        do {
-            library = try TemplateLibrary(locator: TemplateLocator(explicitDirectory: templates))
-        } catch {
-            CommandContext.printError("\(error)")
-            throw CommandContext.unusableInput
-        }
+        let library = try CommandContext.loadTemplates(explicit: templates)
         let store = pki.map { PKIStore(root: URL(fileURLWithPath: $0)) }
             ?? PKIStore.defaultLocation(inventoryPath: inventory, clusterName: cluster.name)
         if cluster.ssh.hostKeyPolicy == .insecureIgnore {

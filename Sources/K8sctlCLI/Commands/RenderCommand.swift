@@ -31,13 +31,7 @@ struct RenderCommand: ParsableCommand {
 
     func run() throws {
         let cluster = try CommandContext.loadCluster(path: inventory)
-        let library: TemplateLibrary
-        do {
-            library = try TemplateLibrary(locator: TemplateLocator(explicitDirectory: templates))
-        } catch {
-            CommandContext.printError("\(error)")
-            throw CommandContext.unusableInput
-        }
+        let library = try CommandContext.loadTemplates(explicit: templates)
         let store = pki.map { PKIStore(root: URL(fileURLWithPath: $0)) }
             ?? PKIStore.defaultLocation(inventoryPath: inventory, clusterName: cluster.name)
         let clock = ContinuousClock()

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import K8sctlInventory
 import K8sctlModel
+import K8sctlRendering
 
 /// What every command needs around the core: loading inventories, printing diagnostics, exit codes.
 enum CommandContext {
@@ -20,6 +21,17 @@ enum CommandContext {
             throw unusableInput
         }
         return cluster
+    }
+
+    /// The templates: `--templates`, else `$K8SCTL_TEMPLATES`, else found next to the executable
+    /// (docs/rendering.md). Exits 2 when none are usable.
+    static func loadTemplates(explicit directory: String?) throws -> TemplateLibrary {
+        do {
+            return try TemplateLibrary(locator: TemplateLocator(explicitDirectory: directory))
+        } catch {
+            printError("\(error)")
+            throw unusableInput
+        }
     }
 
     /// Prints diagnostics to stderr with source excerpts.

@@ -47,7 +47,7 @@ struct HostsReader {
             let roles = self.roles(&reader, path: path)
             let pool = reader.string("pool")
             if let pool, !pools.contains(where: { $0.name == pool }) {
-                let suggestion = Suggestion.closest(to: pool, in: pools.map(\.name))
+                let suggestion = NearestName.closest(to: pool, in: pools.map(\.name))
                 context.error("host refers to node pool '\(pool)', which is not in spec.nodePools", at: reader.value("pool"),
                               hint: suggestion.map { "did you mean '\($0)'?" } ?? "declare it under spec.nodePools or remove 'pool'")
             }
@@ -87,7 +87,7 @@ struct HostsReader {
             guard let text = item.string, let role = Role(rawValue: text) ?? RoleAliases.role(for: text) else {
                 let text = item.string ?? MappingReader.describe(item)
                 context.error("unknown role '\(text)'", at: item,
-                              hint: Suggestion.closest(to: text, in: names).map { "did you mean '\($0)'?" } ?? "roles are \(names.joined(separator: ", "))")
+                              hint: NearestName.closest(to: text, in: names).map { "did you mean '\($0)'?" } ?? "roles are \(names.joined(separator: ", "))")
                 continue
             }
             if !roles.insert(role).inserted { context.warning("role '\(role.rawValue)' listed twice", at: item) }

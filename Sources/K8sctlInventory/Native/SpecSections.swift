@@ -134,7 +134,7 @@ struct SpecSections {
                 let componentPath = pins.childPath(entry.key)
                 if ArtifactComponent(rawValue: entry.key) == nil {
                     context.error("unknown artifact component '\(entry.key)'", at: entry.keyNode,
-                                  hint: Suggestion.closest(to: entry.key, in: ArtifactComponent.allCases.map(\.rawValue)).map { "did you mean '\($0)'?" }
+                                  hint: NearestName.closest(to: entry.key, in: ArtifactComponent.allCases.map(\.rawValue)).map { "did you mean '\($0)'?" }
                                       ?? "known: \(ArtifactComponent.allCases.map(\.rawValue).joined(separator: ", "))")
                     continue
                 }

@@ -122,7 +122,7 @@ struct MappingReader {
     mutating func enumeration<E: RawRepresentable & CaseIterable>(_ key: String, _ type: E.Type) -> E? where E.RawValue == String {
         let choices = E.allCases.map(\.rawValue)
         return parsed(key, expected: "one of \(choices.joined(separator: ", "))",
-                      hint: Suggestion.closest(to: (value(key)?.string ?? ""), in: choices).map { "did you mean '\($0)'?" }) { E(rawValue: $0) }
+                      hint: NearestName.closest(to: (value(key)?.string ?? ""), in: choices).map { "did you mean '\($0)'?" }) { E(rawValue: $0) }
     }
 
     mutating func mapping(_ key: String) -> MappingReader? {
@@ -164,7 +164,7 @@ struct MappingReader {
     /// Reports keys that were never read.
     func finish() {
         for entry in entries where !known.contains(entry.key) {
-            let suggestion = Suggestion.closest(to: entry.key, in: known)
+            let suggestion = NearestName.closest(to: entry.key, in: known)
             context.error("unknown key '\(entry.key)' in '\(path.isEmpty ? "document" : path)'", at: entry.keyNode,
                           hint: suggestion.map { "did you mean '\($0)'?" } ?? "known keys: \(known.joined(separator: ", "))")
         }
@@ -184,36 +184,5 @@ struct MappingReader {
             }
             return "the string '\(scalar.string)'"
         }
-    }
-}
-
-/// "Did you mean" for near-miss keys and values.
-enum Suggestion {
-    static func closest(to word: String, in candidates: [String]) -> String? {
-        let lower = word.lowercased()
-        var best: (String, Int)?
-        for candidate in Set(candidates) {
-            let distance = editDistance(lower, candidate.lowercased())
-            let limit = max(1, min(3, candidate.count / 3))
-            if distance <= limit, best == nil || distance < best!.1 || (distance == best!.1 && candidate < best!.0) {
-                best = (candidate, distance)
-            }
-        }
-        return best?.0
-    }
-
-    static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
-        if a.isEmpty { return b.count }
-        if b.isEmpty { return a.count }
-        var previous = Array(0...b.count)
-        for i in 1...a.count {
-            var current = [i] + Array(repeating: 0, count: b.count)
-            for j in 1...b.count {
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-            }
-            previous = current
-        }
-        return previous[b.count]
     }
 }

@@ -1,6 +1,7 @@
-/// "Did you mean …?" for misspelled action names, roles, keys and step references.
-enum NearestName {
-    static func closest(to word: String, in candidates: [String]) -> String? {
+/// "Did you mean …?" for misspelled keys, values, action names, roles and step references: the
+/// closest candidate within a small edit distance. Shared by every loader so hints read alike.
+public enum NearestName {
+    public static func closest(to word: String, in candidates: [String]) -> String? {
         let lower = word.lowercased()
         var best: (name: String, distance: Int)?
         for candidate in Set(candidates).sorted() {
@@ -11,12 +12,12 @@ enum NearestName {
         return best?.name
     }
 
-    static func hint(for word: String, in candidates: [String]) -> String {
+    public static func hint(for word: String, in candidates: [String]) -> String {
         if let near = closest(to: word, in: candidates) { return "did you mean '\(near)'?" }
         return "expected one of: " + candidates.joined(separator: ", ")
     }
 
-    static func editDistance(_ a: String, _ b: String) -> Int {
+    public static func editDistance(_ a: String, _ b: String) -> Int {
         let a = Array(a), b = Array(b)
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }
