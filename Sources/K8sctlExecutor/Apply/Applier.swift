@@ -134,6 +134,17 @@ public struct Applier: Sendable {
                     backupDirectory: "\(AppliedState.directory)/backup/\(nextRevision)",
                     peers: peers, changes: ledger)
             }
+            // Hosts leaving the cluster (scale-down) run their steps with the desired cluster (its
+            // control plane and etcd members are who they act through) and nothing to write.
+            for host in previous?.hosts ?? [] where desired.host(named: host.name) == nil {
+                guard let connection = await pool.connection(host.name) else { continue }
+                contexts[host.name] = StepContext(
+                    cluster: desired, host: host, connection: connection, files: [:], pkiFiles: [],
+                    artifacts: ArtifactStore(settings: desired.artifacts,
+                                             baseDirectory: URL(fileURLWithPath: request.inventoryPath).deletingLastPathComponent()),
+                    backupDirectory: "\(AppliedState.directory)/backup/\(nextRevision)",
+                    peers: peers, changes: ledger)
+            }
             report = await PlanExecution(plan: plan, contexts: contexts, parallelism: request.parallelism,
                                          sink: sink, interrupt: request.interrupt).run()
         }

@@ -34,10 +34,18 @@ struct StepRunner: Sendable {
             return try await EtcdMemberStep(action: member, adding: true).run(in: context)
         case .etcdMemberRemove(let member):
             return try await EtcdMemberStep(action: member, adding: false).run(in: context)
-        case .cordon, .uncordon, .drain, .etcdSnapshot, .backupFiles, .restoreFiles:
-            // Lifecycle actions (scale-down, upgrade, rollback) arrive with the lifecycle issue; a plan
-            // that needs them is refused up front by `Applier`, so reaching here is a bug.
-            throw StepFailure.message("action '\(step.action.kind.rawValue)' is not implemented by this version of the executor")
+        case .cordon(let node):
+            return try await NodeSchedulingStep(node: node.node, unschedulable: true).run(in: context)
+        case .uncordon(let node):
+            return try await NodeSchedulingStep(node: node.node, unschedulable: false).run(in: context)
+        case .drain(let drain):
+            return try await DrainStep(action: drain).run(in: context)
+        case .etcdSnapshot(let snapshot):
+            return try await EtcdSnapshotStep(action: snapshot).run(in: context)
+        case .backupFiles(let set):
+            return try await FileSetStep(action: set, restoring: false).run(in: context)
+        case .restoreFiles(let set):
+            return try await FileSetStep(action: set, restoring: true).run(in: context)
         }
     }
 
@@ -53,8 +61,7 @@ struct StepRunner: Sendable {
     ]
 
     /// The actions this executor implements; `Applier` refuses plans with others before touching a host.
-    static let implemented: Set<ActionKind> = [.render, .pki, .uploadArtifact, .unit, .command, .wait, .preflight,
-                                               .etcdMemberAdd, .etcdMemberRemove]
+    static let implemented: Set<ActionKind> = Set(ActionKind.allCases)
 
     private func renderedFile(_ render: RenderAction, in context: StepContext) throws -> NodeFile {
         guard var file = context.files[render.path] else {

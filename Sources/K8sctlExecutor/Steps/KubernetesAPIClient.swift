@@ -1,0 +1,77 @@
+import Foundation
+import K8sctlModel
+import K8sctlTransport
+
+/// Talks to the Kubernetes API the way an operator on a control-plane host would: `curl` on that
+/// host with the API server's kubelet-client certificate (which kubeadm-style clusters bind to
+/// `system:masters`-equivalent rights for node operations) against the host's own API server.
+///
+/// Why not from this machine: the API server is often reachable only inside the cluster network,
+/// and its client key never has to leave the control plane.
+struct KubernetesAPIClient: Sendable {
+    /// The control-plane host whose API server and credentials are used.
+    let via: any RemoteHost
+    let baseURL: String
+
+    struct Response: Sendable {
+        var status: Int
+        var body: String
+        var json: [String: Any]? {
+            (try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any]
+        }
+        /// The API's own explanation (a `Status` object's message), else the raw body's start.
+        var message: String {
+            if let message = json?["message"] as? String { return message }
+            return String(body.prefix(300))
+        }
+    }
+
+    static let certificate = "/etc/kubernetes/pki/apiserver-kubelet-client.crt"
+    static let key = "/etc/kubernetes/pki/apiserver-kubelet-client.key"
+    static let ca = "/etc/kubernetes/pki/ca.crt"
+
+    /// A client through a control-plane host that stays in the cluster, preferring one that is not
+    /// `avoiding` (the node being drained may be a control-plane host itself).
+    /// - Throws: `StepFailure` when no control-plane host is connected.
+    static func through(context: StepContext, avoiding: String? = nil) async throws -> KubernetesAPIClient {
+        let hosts = context.cluster.controlPlaneHosts
+        let candidates = hosts.filter { $0.name != avoiding } + hosts.filter { $0.name == avoiding }
+        for host in candidates {
+            if let connection = await context.peers(host.name) {
+                return KubernetesAPIClient(via: connection,
+                                           baseURL: "https://\(host.clusterAddress.urlHost):\(context.cluster.controlPlane.endpoint.apiServerPort)")
+            }
+        }
+        throw StepFailure.message("no connected control-plane host to reach the Kubernetes API through")
+    }
+
+    /// One request. The status line is written after the body by curl's `-w`, so one round trip
+    /// gives both.
+    /// - Throws: `StepFailure` when curl itself fails (API server unreachable, TLS refused).
+    func request(_ method: String, _ path: String, body: String? = nil,
+                 contentType: String = "application/json") async throws -> Response {
+        var argv = ["curl", "-sS", "--max-time", "15", "--cacert", Self.ca, "--cert", Self.certificate, "--key", Self.key,
+                    "-X", method, "-H", "Accept: application/json", "-w", "\n%{http_code}"]
+        if body != nil { argv += ["-H", "Content-Type: \(contentType)", "--data-binary", "@-"] }
+        argv.append(baseURL + path)
+        let result = try await via.run(RemoteCommand(argv, standardInput: body.map { Array($0.utf8) },
+                                                     timeout: .seconds(30)))
+        guard result.succeeded else {
+            throw StepFailure(command: "curl -X \(method) \(baseURL + path) (on \(via.name))",
+                              outcome: "the Kubernetes API did not answer", stderr: result.stderrTail())
+        }
+        let text = result.stdout
+        let split = text.lastIndex(of: "\n")
+        let statusText = split.map { String(text[text.index(after: $0)...]) } ?? text
+        let bodyText = split.map { String(text[..<$0]) } ?? ""
+        return Response(status: Int(statusText.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0, body: bodyText)
+    }
+
+    /// Path-segment escaping for names that go into URLs (node and pod names are DNS names, but a
+    /// query value such as `spec.nodeName=NAME` needs its `=` escaped).
+    static func escape(_ text: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
+    }
+}
