@@ -29,11 +29,13 @@ struct StandInTests {
     }
 
     @Test(.enabled(if: available, "needs etcd-server, etcd-client, curl, openssl, python3-yaml"))
-    func apiServerStandIn_refusesClientsWithoutACertificateFromTheClientCA() throws {
+    func apiServerStandIn_refusesForeignCertificates_andAnonymousClientsBeyondHealth() throws {
         let fixture = try StandInFixture()
         defer { fixture.stop() }
         let port = try fixture.startAPIServer()
-        #expect(try fixture.request("GET", "/readyz", port: port, clientCertificate: false).status == 0)
+        // Anonymous: health only (kube-apiserver's system:public-info-viewer), nothing else.
+        #expect(try fixture.request("GET", "/readyz", port: port, clientCertificate: false).status == 200)
+        #expect(try fixture.request("GET", "/api/v1/nodes", port: port, clientCertificate: false).status == 403)
         let stranger = try ProcessRunner.run("curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}",
                                                       "--cacert", fixture.path("ca.crt"),
                                                       "--cert", fixture.path("stranger.crt"), "--key", fixture.path("stranger.key"),
