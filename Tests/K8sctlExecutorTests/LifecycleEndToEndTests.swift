@@ -106,6 +106,10 @@ struct LifecycleEndToEndTests {
                 #expect(try cluster.ssh(gone, ["test", "-d", "/etc/kubernetes/manifests.decommissioned"]).status == 0)
             }
 
+            let again = try K8sctlBinary.run(["apply", inventory.path])
+            #expect(again.status == 0)
+            #expect(again.stdout.contains("converged: 0 changed"), "\(again.stdout.suffix(2000))")
+
             // 3 → 1 in one change would lose quorum: refused before anything is touched.
             let before = try cluster.shell(n1, "find /etc/kubernetes /etc/etcd /var/lib/etcd -printf '%p %T@\\n' | sort").stdout
             let one = try TestNodeCluster.prefixOf(cluster, 1)

@@ -90,8 +90,11 @@ public struct Applier: Sendable {
         let facts = try await gatherFacts(pool: pool, cluster: desired, rendered: renderedPaths)
 
         let options = RenderOptions(etcdStates: joiningMembers(desired: desired, previous: previous, facts: facts))
-        let rendered = options.etcdStates.isEmpty ? renderedPaths
+        let renderedForMembers = options.etcdStates.isEmpty ? renderedPaths
             : try ClusterRenderer(library: request.templates).render(cluster: desired, credentials: credentials, options: options)
+        let rendered = await EtcdBootstrapFlags().keepingNodeCopies(
+            of: renderedForMembers, cluster: desired, facts: facts, joining: Set(options.etcdStates.keys),
+            connection: { await pool.connection($0) })
         let observed = ObservedState(hosts: facts.mapValues { fact in
             HostObservation(reachable: true,
                             etcdHealth: fact.etcdHealthy.map { $0 ? .healthy : .unhealthy } ?? .absent,
