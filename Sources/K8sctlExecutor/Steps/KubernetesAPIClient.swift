@@ -54,8 +54,14 @@ struct KubernetesAPIClient: Sendable {
                     "-X", method, "-H", "Accept: application/json", "-w", "\n%{http_code}"]
         if body != nil { argv += ["-H", "Content-Type: \(contentType)", "--data-binary", "@-"] }
         argv.append(baseURL + path)
-        let result = try await via.run(RemoteCommand(argv, standardInput: body.map { Array($0.utf8) },
-                                                     timeout: .seconds(30)))
+        // An API server that is being restarted (a static pod manifest changed a moment ago) refuses or
+        // resets connections for a few seconds: retry transport failures for up to ~30 s. HTTP errors
+        // are answers, not retried here.
+        var result = try await via.run(RemoteCommand(argv, standardInput: body.map { Array($0.utf8) }, timeout: .seconds(30)))
+        for _ in 0..<30 where !result.succeeded {
+            try await Task.sleep(for: .seconds(1))
+            result = try await via.run(RemoteCommand(argv, standardInput: body.map { Array($0.utf8) }, timeout: .seconds(30)))
+        }
         guard result.succeeded else {
             throw StepFailure(command: "curl -X \(method) \(baseURL + path) (on \(via.name))",
                               outcome: "the Kubernetes API did not answer", stderr: result.stderrTail())

@@ -38,6 +38,8 @@ struct StepRunner: Sendable {
             return try await NodeSchedulingStep(node: node.node, unschedulable: true).run(in: context)
         case .uncordon(let node):
             return try await NodeSchedulingStep(node: node.node, unschedulable: false).run(in: context)
+        case .deleteNode(let node):
+            return try await NodeDeletionStep(node: node.node).run(in: context)
         case .drain(let drain):
             return try await DrainStep(action: drain).run(in: context)
         case .etcdSnapshot(let snapshot):

@@ -38,7 +38,7 @@ public struct PlanDOTFormatter: Sendable {
     private func color(_ step: PlanStep) -> String {
         switch step.action.kind {
         case .etcdMemberAdd, .etcdMemberRemove, .etcdSnapshot: ", fillcolor=\"#fde2c8\""
-        case .drain, .cordon, .uncordon: ", fillcolor=\"#fff3b0\""
+        case .drain, .cordon, .uncordon, .deleteNode: ", fillcolor=\"#fff3b0\""
         case .wait, .preflight: ", fillcolor=\"#d9ead3\""
         default: ""
         }

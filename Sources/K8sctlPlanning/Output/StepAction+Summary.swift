@@ -22,6 +22,7 @@ extension StepAction {
         case .cordon(let a): "cordon node \(a.node)"
         case .drain(let a): "drain node \(a.node) (timeout \(a.timeout), grace \(a.gracePeriod))"
         case .uncordon(let a): "uncordon node \(a.node)"
+        case .deleteNode(let a): "delete node \(a.node) from the API"
         case .etcdSnapshot(let a): "etcd snapshot \(a.directory)/\(a.name) (keep \(a.retain))"
         case .backupFiles(let a): "save \(a.paths.count) paths as revision \(a.revision)"
         case .restoreFiles(let a): "restore \(a.paths.count) paths from revision \(a.revision)"

@@ -15,7 +15,7 @@ enum ActionParameters {
         .command: ["argv", "creates", "unless", "idempotent"],
         .wait: ["tcp", "https", "command", "timeout"],
         .etcdMemberAdd: [], .etcdMemberRemove: [],
-        .cordon: [], .drain: [], .uncordon: [],
+        .cordon: [], .drain: [], .uncordon: [], .deleteNode: [],
         .etcdSnapshot: ["file"],
         .backupFiles: ["paths", "revision"],
         .restoreFiles: ["paths", "revision"],
@@ -88,6 +88,7 @@ enum ActionParameters {
             return .etcdMemberRemove(memberAction)
         case .cordon: return .cordon(NodeAction(node: "{{host.name}}"))
         case .uncordon: return .uncordon(NodeAction(node: "{{host.name}}"))
+        case .deleteNode: return .deleteNode(NodeAction(node: "{{host.name}}"))
         case .drain: return .drain(DrainAction(node: "{{host.name}}", settings: DrainSettings()))
         case .etcdSnapshot:
             return .etcdSnapshot(SnapshotAction(directory: "{{etcd.snapshotDir}}",

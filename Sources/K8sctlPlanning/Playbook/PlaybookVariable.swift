@@ -113,7 +113,7 @@ extension StepAction {
             case .command(let argv): argv
             }
         case .etcdMemberAdd(let a), .etcdMemberRemove(let a): [a.member, a.peerURL, a.via ?? ""]
-        case .cordon(let a), .uncordon(let a): [a.node]
+        case .cordon(let a), .uncordon(let a), .deleteNode(let a): [a.node]
         case .drain(let a): [a.node]
         case .etcdSnapshot(let a): [a.directory, a.name]
         case .backupFiles(let a), .restoreFiles(let a): a.paths + [a.revision]
@@ -155,6 +155,7 @@ extension StepAction {
         case .etcdMemberRemove(var a): a.member = s(a.member); a.peerURL = s(a.peerURL); return .etcdMemberRemove(a)
         case .cordon(var a): a.node = s(a.node); return .cordon(a)
         case .uncordon(var a): a.node = s(a.node); return .uncordon(a)
+        case .deleteNode(var a): a.node = s(a.node); return .deleteNode(a)
         case .drain(var a): a.node = s(a.node); return .drain(a)
         case .etcdSnapshot(var a): a.directory = s(a.directory); a.name = s(a.name); return .etcdSnapshot(a)
         case .backupFiles(var a): a.paths = a.paths.map(s); a.revision = s(a.revision); return .backupFiles(a)

@@ -14,6 +14,8 @@ public enum StepAction: Sendable, Hashable {
     case cordon(NodeAction)
     case drain(DrainAction)
     case uncordon(NodeAction)
+    /// Delete the Node object (scale-down, after the kubelet stopped so it cannot re-register).
+    case deleteNode(NodeAction)
     case etcdSnapshot(SnapshotAction)
     case backupFiles(FileSetAction)
     case restoreFiles(FileSetAction)
@@ -33,6 +35,7 @@ public enum StepAction: Sendable, Hashable {
         case .cordon: .cordon
         case .drain: .drain
         case .uncordon: .uncordon
+        case .deleteNode: .deleteNode
         case .etcdSnapshot: .etcdSnapshot
         case .backupFiles: .backupFiles
         case .restoreFiles: .restoreFiles
@@ -48,6 +51,7 @@ public enum ActionKind: String, Sendable, Hashable, Codable, CaseIterable {
     case etcdMemberAdd = "etcd-member-add"
     case etcdMemberRemove = "etcd-member-remove"
     case cordon, drain, uncordon
+    case deleteNode = "delete-node"
     case etcdSnapshot = "etcd-snapshot"
     case backupFiles = "backup-files"
     case restoreFiles = "restore-files"
@@ -150,7 +154,7 @@ public struct EtcdMemberAction: Sendable, Hashable, Codable {
     }
 }
 
-/// cordon / uncordon of a Kubernetes node.
+/// cordon / uncordon / delete of a Kubernetes node.
 public struct NodeAction: Sendable, Hashable, Codable {
     public var node: String
     public init(node: String) { self.node = node }
