@@ -89,8 +89,9 @@ struct UpgradeEndToEndTests {
             try #require(install.status == 0, "install failed:\n\(install.stdout.suffix(3000))\n\(install.stderr)")
             for node in workers { #expect(try Self.kubeletSHA(cluster, node) == oldKubelet) }
 
-            // The critical worker cannot take a new kubelet (a directory where the binary goes).
-            try #require(try cluster.shell(critical, "cp /usr/local/bin/kubelet /root/kubelet.keep && rm /usr/local/bin/kubelet && mkdir /usr/local/bin/kubelet && touch /usr/local/bin/kubelet/blocker").succeeded)
+            // The critical worker's kubelet cannot restart (a drop-in whose ExecStartPre fails); the
+            // running one is unaffected until then.
+            try #require(try cluster.shell(critical, "mkdir -p /etc/systemd/system/kubelet.service.d && printf '[Service]\\nExecStartPre=/bin/false\\n' > /etc/systemd/system/kubelet.service.d/99-broken.conf && systemctl daemon-reload").succeeded)
             try write("1.31.5")
             let stopped = try K8sctlBinary.run(["apply", inventory.path])
             #expect(stopped.status == 1, "\(stopped.stdout.suffix(3000))")
@@ -106,7 +107,7 @@ struct UpgradeEndToEndTests {
             #expect(snapshots.contains("before-v1.31.5.db"), "snapshots: \(snapshots)")
 
             // Repair the host and apply again: the rollout resumes and finishes.
-            try #require(try cluster.shell(critical, "rm -rf /usr/local/bin/kubelet && cp -a /root/kubelet.keep /usr/local/bin/kubelet").succeeded)
+            try #require(try cluster.shell(critical, "rm /etc/systemd/system/kubelet.service.d/99-broken.conf && systemctl daemon-reload").succeeded)
             let resumed = try K8sctlBinary.run(["apply", inventory.path])
             #expect(resumed.status == 0, "resume failed:\n\(resumed.stdout.suffix(4000))\n\(resumed.stderr)")
             for node in workers {
@@ -117,9 +118,15 @@ struct UpgradeEndToEndTests {
             }
             #expect(try LifecycleEndToEndTests.healthyCount(cluster, via: cp, endpoints: [cp]) == 1)
 
-            // Rollback: the previous version again restores the saved files and binaries.
+            // A version decrease without --rollback is a downgrade: refused, nothing touched.
             try write("1.31.4")
-            let rollback = try K8sctlBinary.run(["apply", inventory.path])
+            let downgrade = try K8sctlBinary.run(["apply", inventory.path])
+            #expect(downgrade.status == 1)
+            #expect(downgrade.stderr.contains("K8S-VERSION-002"), "\(downgrade.stderr)")
+            #expect(try Self.kubeletSHA(cluster, workers[1]) == newKubelet)
+
+            // Rollback: the previous version with --rollback restores the saved files and binaries.
+            let rollback = try K8sctlBinary.run(["apply", inventory.path, "--rollback"])
             #expect(rollback.status == 0, "rollback failed:\n\(rollback.stdout.suffix(4000))\n\(rollback.stderr)")
             for node in workers {
                 #expect(try Self.kubeletSHA(cluster, node) == oldKubelet, "\(node.name) not rolled back")

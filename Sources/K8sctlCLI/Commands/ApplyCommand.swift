@@ -31,6 +31,9 @@ struct ApplyCommand: AsyncParsableCommand {
     @Argument(help: "The inventory file (k8sctl.dev/v1 Cluster).")
     var inventory: String
 
+    @Flag(name: .long, help: "Roll back: the inventory's version is the one applied before the last upgrade; its saved files and binaries are restored.")
+    var rollback = false
+
     @Option(name: .long, help: "Progress output: text (one line per step) or json (one event per line).")
     var output: OutputFormat = .text
 
@@ -70,9 +73,10 @@ struct ApplyCommand: AsyncParsableCommand {
         }
         defer { signals.restore() }
 
-        let request = ApplyRequest(inventoryPath: inventory, desired: cluster, playbookDirectory: playbookDirectory,
+        var request = ApplyRequest(inventoryPath: inventory, desired: cluster, playbookDirectory: playbookDirectory,
                                    templates: library, pkiStore: store, connector: HostConnector(settings: cluster.ssh),
                                    parallelism: parallelism, sink: { printer.handle($0) }, interrupt: interrupt)
+        request.rollback = rollback
         let report: ApplyReport
         do {
             report = try await Applier().apply(request)

@@ -102,7 +102,11 @@ public struct Applier: Sendable {
         })
 
         sink(.phase("validating"))
-        let findings = Validator().validate(ValidationInput(previous: previous, desired: desired, observed: observed))
+        var findings = Validator().validate(ValidationInput(previous: previous, desired: desired, observed: observed))
+        if request.rollback {
+            // The downgrade is what a rollback is; every other rule still applies.
+            findings.removeAll { $0.ruleID == "K8S-VERSION-002" }
+        }
         for warning in findings.warnings { sink(.warning("\(warning.ruleID ?? "validation"): \(warning.message)")) }
         if findings.hasErrors {
             throw ExecutorError.refused(reason: "validation refused the change; nothing was changed:\n"
@@ -238,7 +242,7 @@ public struct Applier: Sendable {
         func planned(_ previous: Cluster?) throws -> Plan {
             let outcome = PlanRequest(previous: previous, desired: request.desired, observed: observed,
                                       playbookDirectory: request.playbookDirectory,
-                                      templateDirectory: request.templates.directory).make()
+                                      templateDirectory: request.templates.directory, rollback: request.rollback).make()
             switch outcome {
             case .unusablePlaybooks(let diagnostics), .refused(let diagnostics):
                 throw ExecutorError.refused(reason: "planning failed; nothing was changed:\n"

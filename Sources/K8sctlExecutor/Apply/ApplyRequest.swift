@@ -18,6 +18,10 @@ public struct ApplyRequest: Sendable {
     public var parallelism: Int
     public var sink: ApplyEventSink
     public var interrupt: InterruptFlag
+    /// The user asks to go back to the version applied before the last upgrade (`apply --rollback`):
+    /// the version decrease is allowed (K8S-VERSION-002 is the point of it) and the rollback
+    /// playbook restores the files saved by the upgrade.
+    public var rollback: Bool = false
 
     public init(inventoryPath: String, desired: Cluster, playbookDirectory: String, templates: TemplateLibrary,
                 pkiStore: PKIStore, connector: HostConnector, parallelism: Int = 64,

@@ -18,7 +18,7 @@ struct FileSetStep {
     mkdir -p "$dest"; chmod 700 "$dest"; touch "$dest/.absent"
     for p in "$@"; do
       if [ -e "$dest$p" ] || grep -qxF -- "$p" "$dest/.absent"; then echo "kept $p"; continue; fi
-      if [ -e "$p" ]; then cp -a --parents -- "$p" "$dest/"; echo "saved $p"
+      if [ -e "$p" ]; then mkdir -p "$dest$(dirname -- "$p")"; cp -a -- "$p" "$dest$p"; echo "saved $p"
       else printf '%s\n' "$p" >> "$dest/.absent"; echo "absent $p"; fi
     done
     """#
