@@ -48,7 +48,7 @@ struct LifecycleEndToEndTests {
         let work = try ApplyEndToEndTests.workspace("scaleup")
         defer { try? FileManager.default.removeItem(at: work) }
         let artifacts = try TestArtifactSource.build(at: work.appendingPathComponent("artifacts"), kubernetesVersion: "1.31.4")
-        try TestNodes.with(count: 3, prefix: TestNodes.uniquePrefix("lcup")) { (cluster: TestNodeCluster) throws in
+        try TestNodes.with(count: 3, prefix: TestNodes.uniquePrefix("lcsu")) { (cluster: TestNodeCluster) throws in
             let inventory = work.appendingPathComponent("cluster.yaml")
             let one = try TestNodeCluster.prefixOf(cluster, 1)
             try Self.write(ApplyEndToEndTests.inventory(name: "lc-up", cluster: one, roles: [Self.cp], artifacts: artifacts), to: inventory)
@@ -87,7 +87,7 @@ struct LifecycleEndToEndTests {
         let work = try ApplyEndToEndTests.workspace("scaledown")
         defer { try? FileManager.default.removeItem(at: work) }
         let artifacts = try TestArtifactSource.build(at: work.appendingPathComponent("artifacts"), kubernetesVersion: "1.31.4")
-        try TestNodes.with(count: 5, prefix: TestNodes.uniquePrefix("lcdown")) { (cluster: TestNodeCluster) throws in
+        try TestNodes.with(count: 5, prefix: TestNodes.uniquePrefix("lcsd")) { (cluster: TestNodeCluster) throws in
             let inventory = work.appendingPathComponent("cluster.yaml")
             try Self.write(ApplyEndToEndTests.inventory(name: "lc-down", cluster: cluster, roles: Array(repeating: Self.cp, count: 5),
                                                         artifacts: artifacts), to: inventory)
@@ -140,7 +140,7 @@ struct LifecycleEndToEndTests {
         let work = try ApplyEndToEndTests.workspace("drain")
         defer { try? FileManager.default.removeItem(at: work) }
         let artifacts = try TestArtifactSource.build(at: work.appendingPathComponent("artifacts"), kubernetesVersion: "1.31.4")
-        try TestNodes.with(count: 3, prefix: TestNodes.uniquePrefix("lcdrain")) { (cluster: TestNodeCluster) throws in
+        try TestNodes.with(count: 3, prefix: TestNodes.uniquePrefix("lcdr")) { (cluster: TestNodeCluster) throws in
             let (n1, n2, n3) = (cluster.nodes[0], cluster.nodes[1], cluster.nodes[2])
             let inventory = work.appendingPathComponent("cluster.yaml")
             try Self.write(ApplyEndToEndTests.inventory(name: "lc-drain", cluster: cluster, roles: [Self.cp, ["worker"], ["worker"]],

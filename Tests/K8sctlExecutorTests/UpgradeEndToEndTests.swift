@@ -75,7 +75,7 @@ struct UpgradeEndToEndTests {
         let newKubelet = try #require(artifacts.pins["kubelet"]?["1.31.5"])
         try #require(oldKubelet != newKubelet, "the two kubelet stand-ins are identical: the upgrade would prove nothing")
         let etcdVersion = try #require(artifacts.pins["etcd"]?.keys.first)
-        try TestNodes.with(count: 5, prefix: TestNodes.uniquePrefix("lcupg")) { (cluster: TestNodeCluster) throws in
+        try TestNodes.with(count: 5, prefix: TestNodes.uniquePrefix("lcug")) { (cluster: TestNodeCluster) throws in
             let cp = cluster.nodes[0]
             let workers = Array(cluster.nodes.dropFirst())
             let critical = workers[0]
