@@ -95,9 +95,8 @@ struct MetacharacterApplyTests {
         let artifacts = try TestArtifactSource.build(at: work.appendingPathComponent("artifacts"), kubernetesVersion: "1.31.4")
         try TestNodes.with(count: 1, prefix: TestNodes.uniquePrefix("e2emetaetcd")) { (cluster: TestNodeCluster) throws in
             let node = cluster.nodes[0]
-            let text = Self.inventory(
-                ApplyEndToEndTests.inventory(name: "e2e-metaetcd", cluster: cluster, roles: [["control-plane", "etcd", "worker"]], artifacts: artifacts),
-                adding: "  etcd: { extraArgs: { initial-cluster-token: \(Self.yamlQuoted(Self.payload)) } }\n")
+            let text = ApplyEndToEndTests.inventory(name: "e2e-metaetcd", cluster: cluster, roles: [["control-plane", "etcd", "worker"]], artifacts: artifacts)
+                .replacingOccurrences(of: "  etcd: { version: ", with: "  etcd: { extraArgs: { initial-cluster-token: \(Self.yamlQuoted(Self.payload)) }, version: ")
             let inventory = work.appendingPathComponent("cluster.yaml")
             try text.write(to: inventory, atomically: true, encoding: .utf8)
 
