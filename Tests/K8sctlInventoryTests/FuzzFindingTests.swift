@@ -1,5 +1,7 @@
 import K8sctlInventory
 import K8sctlModel
+import K8sctlTestSupport
+import Foundation
 import Testing
 
 /// Regressions for what `scripts/fuzz` found (docs/hardening.md). Each input is also in the seed
@@ -42,5 +44,20 @@ struct FuzzFindingTests {
         let written = NativeInventoryWriter().yaml(for: cluster)
         let reread = InventoryLoader().load(text: written, file: "written.yaml")
         #expect(reread.cluster?.etcd.extraArgs["initial-cluster-token"] == value, "\(reread.diagnostics.map(\.message))\n\(written)")
+    }
+}
+
+/// The whole committed fuzz corpus, replayed by the plain (unsanitized) build of the fuzz target:
+/// every seed and every regression input goes through every reader without a trap, in CI.
+struct FuzzCorpusReplayTests {
+    @Test func committedCorpus_replaysWithoutACrash() throws {
+        let replayer = K8sctlBinary.url.deletingLastPathComponent().appendingPathComponent("k8sctl-fuzz-inventory")
+        try #require(FileManager.default.isExecutableFile(atPath: replayer.path), "build it: swift build --product k8sctl-fuzz-inventory")
+        let corpus = RepositoryPaths.fixtures.appendingPathComponent("fuzz/inventory")
+        let seeds = try FileManager.default.contentsOfDirectory(atPath: corpus.path).count
+        let run = try ProcessRunner.run(replayer.path, [corpus.path])
+        #expect(run.status == 0, "\(run.stderr.suffix(3000))")
+        #expect(run.stdout == "replayed \(seeds) inputs\n")
+        #expect(seeds >= 30)
     }
 }
