@@ -8,13 +8,13 @@ struct UnlockCommand: AsyncParsableCommand {
         commandName: "unlock",
         abstract: "Break the cluster lock left by an apply that was killed.",
         discussion: """
-        apply takes a lock on a majority of the control-plane hosts (/var/lib/k8sctl/lock) and
-        releases it when it ends, also on Ctrl-C. A run that was killed (SIGKILL, a lost runner)
-        leaves it behind, and the next apply is refused naming the holder and since when. unlock
-        removes it on every reachable control-plane host, whoever holds it, and prints who did.
+        apply takes a lock on a majority of the control-plane hosts (/var/lib/k8sctl/lock) and \
+        releases it when it ends, also on Ctrl-C. A run that was killed (SIGKILL, a lost runner) \
+        leaves it behind, and the next apply is refused naming the holder and since when. unlock \
+        removes it on every reachable control-plane host, whoever holds it, and prints who held it. \
         Make sure that apply is really gone first: unlock does not check.
 
-        Exit codes: 0 no lock is left on any reachable host, 1 some host could not be reached or
+        Exit codes: 0 no lock is left on any reachable host, 1 some host could not be reached or \
         unlocked, 2 unusable input.
         """)
 
