@@ -8,7 +8,8 @@ import Testing
 /// corpus, Tests/Fixtures/fuzz/inventory/regression-*.
 struct FuzzFindingTests {
     /// Yams traps on an overflowing YAML 1.1 base-60 integer; the loader must report, not crash.
-    @Test(arguments: ["44:4:4:014:4:044:4:4:014:4:011", "1:0:0:0:0:0:0:0:0:0:0", "-99999999999999999999:1"])
+    @Test(arguments: ["44:4:4:014:4:044:4:4:014:4:011", "1:0:0:0:0:0:0:0:0:0:0", "-99999999999999999999:1",
+                      "44:4:4:014:4:-4:014:4:044:4:4:0:014:01144:4:4:4:011", "+1:-1:2:3:4:5:6:7:8:9:10:11"])
     func overflowingBase60Scalar_isAnErrorNotATrap(_ scalar: String) {
         let whole = InventoryLoader().load(text: scalar, file: "fuzz.yaml")
         #expect(whole.cluster == nil)

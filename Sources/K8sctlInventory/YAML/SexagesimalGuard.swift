@@ -8,26 +8,32 @@ import Yams
 /// `scripts/fuzz` with the input `44:4:4:014:4:044:4:4:014:4:011`. Every `Node.int` on text that
 /// came from a user goes through `checkedInt` instead, and the writer quotes such strings.
 enum SexagesimalGuard {
-    /// True when Yams would overflow resolving `text` as a base-60 integer (and `text` looks like
-    /// one: optional sign, `:`-separated digit groups). Conservative: a component that does not fit
-    /// an `Int` on its own counts as an overflow.
+    /// True when Yams' `Int.construct(from:)` would overflow on `text`. It mirrors that function
+    /// step by step (underscores removed; a `0x`/`0b`/`0o`/`0` prefix takes another path; one
+    /// leading sign; components parsed with `Int(_:radix:)`, which accepts their own signs, and all
+    /// of them must parse before any arithmetic), because `Node.int` runs it on any scalar,
+    /// whatever its resolved tag: the second fuzz finding was `44:4:4:014:4:-4:…`, a signed
+    /// component that a digits-only check let through.
     static func overflows(_ text: String) -> Bool {
-        guard text.contains(":") else { return false }
-        var body = Substring(text)
-        if body.first == "-" || body.first == "+" { body = body.dropFirst() }
-        let components = body.split(separator: ":", omittingEmptySubsequences: false)
-        guard components.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isASCII && ($0.isNumber || $0 == "_") } }) else { return false }
+        let withSign = text.replacingOccurrences(of: "_", with: "")
+        guard withSign.contains(":") else { return false }
+        let hasSign = withSign.hasPrefix("-") || withSign.hasPrefix("+")
+        let unsigned = withSign.dropFirst(hasSign ? 1 : 0)
+        if ["0x", "0b", "0o", "0"].contains(where: { unsigned.hasPrefix($0) }) { return false }
+        let components = unsigned.components(separatedBy: ":").map { Int($0, radix: 10) }
+        guard components.allSatisfy({ $0 != nil }) else { return false }
         var base = 1
         var value = 0
-        for component in components.reversed() {
-            guard let digit = Int(String(component.filter { $0 != "_" })) else { return true }
+        for digit in components.reversed().map({ $0! }) {
             let (product, productOverflow) = digit.multipliedReportingOverflow(by: base)
             let (sum, sumOverflow) = value.addingReportingOverflow(product)
             let (nextBase, baseOverflow) = base.multipliedReportingOverflow(by: 60)
             if productOverflow || sumOverflow || baseOverflow { return true }
             (value, base) = (sum, nextBase)
         }
-        return false
+        // Yams multiplies the sign in last: `-1 * value` cannot overflow for a non-negative value,
+        // but a negative component can make `value` Int.min, whose negation traps.
+        return withSign.hasPrefix("-") && value == Int.min
     }
 }
 
