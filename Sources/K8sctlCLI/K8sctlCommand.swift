@@ -23,6 +23,7 @@ public struct K8sctlCommand: AsyncParsableCommand {
             GraphCommand.self,
             RenderCommand.self,
             ApplyCommand.self,
+            StateCommand.self,
             VersionCommand.self,
         ]
     )
