@@ -33,7 +33,9 @@ struct StandInTests {
         let fixture = try StandInFixture()
         defer { fixture.stop() }
         let port = try fixture.startAPIServer()
-        #expect(try fixture.request("GET", "/readyz", port: port, clientCertificate: false).status == 0)
+        // Anonymous: health only (as kube-apiserver; load balancers probe it), the API is 401.
+        #expect(try fixture.request("GET", "/readyz", port: port, clientCertificate: false).status == 200)
+        #expect(try fixture.request("GET", "/api/v1/nodes", port: port, clientCertificate: false).status == 401)
         let stranger = try ProcessRunner.run("curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}",
                                                       "--cacert", fixture.path("ca.crt"),
                                                       "--cert", fixture.path("stranger.crt"), "--key", fixture.path("stranger.key"),
