@@ -77,6 +77,9 @@ let package = Package(
                                .product(name: "ArgumentParser", package: "swift-argument-parser")],
                 swiftSettings: strict),
         .executableTarget(name: "k8sctl", dependencies: ["K8sctlCLI"], swiftSettings: strict),
+        // libFuzzer target for the inventory readers (scripts/fuzz builds it with -sanitize=fuzzer);
+        // a plain build makes it a corpus replayer, so it never needs the fuzzer runtime.
+        .executableTarget(name: "k8sctl-fuzz-inventory", dependencies: ["K8sctlInventory"], swiftSettings: strict),
 
         // Shared test support: fixture paths, process runner, test-node harness, API stand-ins.
         .target(name: "K8sctlTestSupport",

@@ -23,6 +23,8 @@ public struct K8sctlCommand: AsyncParsableCommand {
             GraphCommand.self,
             RenderCommand.self,
             ApplyCommand.self,
+            UnlockCommand.self,
+            StateCommand.self,
             VersionCommand.self,
         ]
     )

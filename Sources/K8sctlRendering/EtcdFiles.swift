@@ -15,8 +15,8 @@ public struct EtcdEnvironmentContext: TemplateContext, Sendable, Hashable {
     public var templateValues: [String: Any] {
         [
             "memberName": memberName, "initialClusterState": state.flagValue,
-            // Values are URLs, paths and names: no spaces, so systemd's EnvironmentFile needs no quoting.
-            "variables": EtcdMemberFlags.environment(flags).map { ["key": $0.0, "value": $0.1] },
+            // extraArgs values may hold anything but a newline: quoted for systemd's EnvironmentFile parser.
+            "variables": EtcdMemberFlags.environment(flags).map { ["key": $0.0, "value": EnvironmentFileText.value($0.1)] },
         ]
     }
 }

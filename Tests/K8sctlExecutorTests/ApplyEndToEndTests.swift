@@ -98,6 +98,17 @@ struct ApplyEndToEndTests {
                 "https://\(node.address):6443/api/v1/nodes/\(node.name)")
             #expect(node1.stdout.contains("\"name\": \"\(node.name)\"") || node1.stdout.contains("\"name\":\"\(node.name)\""), "\(node1.stdout)\(node1.stderr)")
 
+            // The applied state lives on the cluster: a runner with no local files can read it back
+            // and validate the next change against it.
+            let pulled = work.appendingPathComponent("last-applied.yaml")
+            let pull = try K8sctlBinary.run(["state", "pull", inventory.path, "-o", pulled.path])
+            #expect(pull.status == 0, "\(pull.stderr)")
+            let applied = try String(contentsOf: pulled, encoding: .utf8)
+            #expect(applied.hasPrefix("# Applied revision "))
+            #expect(applied.contains("name: \(node.name)"))
+            let gate = try K8sctlBinary.run(["validate", inventory.path, "--previous", pulled.path])
+            #expect(gate.status == 0, "\(gate.stdout)\(gate.stderr)")
+
             let before = try cluster.shell(node, "find /etc/kubernetes /etc/etcd /var/lib/kubelet /etc/systemd/system -type f -printf '%p %i %T@\\n' | sort").stdout
             let second = try K8sctlBinary.run(["apply", inventory.path])
             #expect(second.status == 0, "\(second.stdout)\(second.stderr)")

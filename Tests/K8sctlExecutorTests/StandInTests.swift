@@ -29,13 +29,13 @@ struct StandInTests {
     }
 
     @Test(.enabled(if: available, "needs etcd-server, etcd-client, curl, openssl, python3-yaml"))
-    func apiServerStandIn_refusesForeignCertificates_andAnonymousClientsBeyondHealth() throws {
+    func apiServerStandIn_refusesClientsWithoutACertificateFromTheClientCA() throws {
         let fixture = try StandInFixture()
         defer { fixture.stop() }
         let port = try fixture.startAPIServer()
-        // Anonymous: health only (kube-apiserver's system:public-info-viewer), nothing else.
+        // Anonymous: health only (as kube-apiserver; load balancers probe it), the API is 401.
         #expect(try fixture.request("GET", "/readyz", port: port, clientCertificate: false).status == 200)
-        #expect(try fixture.request("GET", "/api/v1/nodes", port: port, clientCertificate: false).status == 403)
+        #expect(try fixture.request("GET", "/api/v1/nodes", port: port, clientCertificate: false).status == 401)
         let stranger = try ProcessRunner.run("curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}",
                                                       "--cacert", fixture.path("ca.crt"),
                                                       "--cert", fixture.path("stranger.crt"), "--key", fixture.path("stranger.key"),

@@ -156,7 +156,7 @@ public struct NativeInventoryWriter: Sendable {
     private func str(_ value: String) -> Node {
         // Quote values that YAML would read as another type (numbers, booleans, null, versions like 1.30).
         let plain = Node(value)
-        let needsQuotes = value.isEmpty || plain.int != nil || plain.float != nil || plain.bool != nil || plain.null != nil
+        let needsQuotes = value.isEmpty || SexagesimalGuard.overflows(value) || plain.checkedInt != nil || plain.float != nil || plain.bool != nil || plain.null != nil
         return Node(value, Tag(.str), needsQuotes ? .doubleQuoted : .plain)
     }
     private func int(_ value: Int) -> Node { Node(String(value), Tag(.int)) }

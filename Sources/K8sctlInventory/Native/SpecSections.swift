@@ -16,7 +16,9 @@ struct SpecSections {
         defer { section.finish() }
         let version = section.parsed("version", expected: "a Kubernetes version", hint: Self.versionHint) { SemanticVersion($0) }
         if !section.has("version") { context.error("missing required key 'spec.kubernetes.version'", at: section.node) }
-        let repository = section.string("imageRepository") ?? Defaults.imageRepository
+        let repository = section.parsed("imageRepository", expected: "an image repository", hint: ImageRepositorySyntax.hint) {
+            ImageRepositorySyntax.isValid($0) ? $0 : nil
+        } ?? Defaults.imageRepository
         guard let version else { return nil }
         return KubernetesSettings(version: version, imageRepository: repository)
     }

@@ -85,7 +85,7 @@ struct MappingReader {
 
     mutating func int(_ key: String, range: ClosedRange<Int>? = nil) -> Int? {
         guard let node = value(key) else { return nil }
-        guard let number = node.int, case .scalar(let scalar) = node, scalar.style == .plain else {
+        guard let number = node.checkedInt, case .scalar(let scalar) = node, scalar.style == .plain else {
             context.error("'\(childPath(key))' must be an integer, found \(MappingReader.describe(node))", at: node)
             return nil
         }
@@ -178,7 +178,7 @@ struct MappingReader {
         case .scalar(let scalar):
             if scalar.style == .plain {
                 if node.null != nil { return "null" }
-                if node.int != nil { return "the integer \(scalar.string)" }
+                if node.checkedInt != nil { return "the integer \(scalar.string)" }
                 if node.bool != nil { return "the boolean \(scalar.string)" }
                 if node.float != nil { return "the number \(scalar.string)" }
             }
