@@ -27,11 +27,17 @@ public enum TestNodes {
     /// Whether light test nodes can be booted here.
     public static var canBootLight: Bool { skipReason(.light) == nil }
 
-    /// A group prefix for this test process: up to 4 letters of `base` and 4 characters from the pid, so
-    /// two test runs on one machine (a developer's and another worktree's) never share a group.
+    /// A group prefix for this test process (8 characters, the script's limit): 2 letters of `base`,
+    /// 2 characters hashed from all of `base` (so `lcup` and `lcupg` differ), and 4 from the pid, so two
+    /// test runs on one machine (a developer's and another worktree's) never share a group.
     public static func uniquePrefix(_ base: String) -> String {
-        let suffix = String(UInt32(getpid()) % 1_679_616, radix: 36)  // 36^4
-        return String(base.prefix(4)) + String(repeating: "0", count: 4 - suffix.count) + suffix
+        func base36(_ value: UInt32, width: Int) -> String {
+            let text = String(value, radix: 36)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        // FNV-1a: stable across processes, unlike Hasher.
+        let hash = base.utf8.reduce(UInt32(2_166_136_261)) { ($0 ^ UInt32($1)) &* 16_777_619 }
+        return String(base.prefix(2)) + base36(hash % 1296, width: 2) + base36(UInt32(getpid()) % 1_679_616, width: 4)
     }
 
     /// Boots `count` nodes named `<prefix>-1…` and returns them once every node answers ssh.
