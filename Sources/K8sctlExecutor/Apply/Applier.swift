@@ -37,7 +37,14 @@ public struct Applier: Sendable {
 
         let controlPlane = await connections(pool, desired.controlPlaneHosts)
         let lock = ClusterLock()
-        try await lock.acquire(on: controlPlane)
+        do {
+            try await lock.acquire(on: controlPlane)
+        } catch {
+            // Close every session before the error reaches the CLI: a process exiting with libssh2
+            // sessions still open on their threads can crash on the way out.
+            await pool.closeAll()
+            throw error
+        }
         do {
             let report = try await applyLocked(request, pool: pool, controlPlane: controlPlane, started: started)
             await lock.release(on: controlPlane)
