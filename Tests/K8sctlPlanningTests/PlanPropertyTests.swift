@@ -8,18 +8,6 @@ import Testing
 /// Seeded random inventories and changes; every plan must keep the planner's invariants.
 @Suite("Plan properties")
 struct PlanPropertyTests {
-    /// SplitMix64: small, seedable, the same sequence on every platform.
-    struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     enum Change: CaseIterable { case install, scaleUp, scaleDown, upgrade, rollback, configChange, etcdBackup, stop, start }
 
     static func randomCluster(_ rng: inout SeededGenerator, version: String) -> Cluster {

@@ -1,22 +1,11 @@
 import K8sctlModel
+import K8sctlTestSupport
 import Testing
 @testable import K8sctlValidation
 
 /// Random membership changes, checked against an exhaustive search over concrete member sets.
 @Suite("Quorum rule agrees with a brute-force search")
 struct MembershipPropertyTests {
-    /// SplitMix64: seeded, so a failure reproduces.
-    struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// Breadth-first search over every subset of `universe`: add any live non-member (helpers
     /// outside the target included), remove any member, with etcd's checks written out here:
     /// every change needs a live majority to commit; an add needs every current member up
