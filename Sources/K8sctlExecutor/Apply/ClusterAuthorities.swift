@@ -21,11 +21,17 @@ struct ClusterAuthorities {
     /// - Returns: which authorities were adopted.
     func synchronize(from host: any RemoteHost) async throws -> [String] {
         var adopted: [String] = []
+        // One round trip for every authority's checksum: on each apply after the first the store
+        // and the cluster agree, and nothing needs to be read.
+        let remoteSums = try await host.checksums(Self.authorities.map(\.certificate))
         for authority in Self.authorities {
-            guard let remoteCertificate = try await host.readFile(authority.certificate) else { continue }
+            guard case let remoteSum?? = remoteSums[authority.certificate] else { continue }
             let id = CertificateID(name: authority.id)
             let certificateURL = store.certificateURL(of: id), keyURL = store.keyURL(of: id)
-            if let local = FileManager.default.contents(atPath: certificateURL.path) {
+            let local = FileManager.default.contents(atPath: certificateURL.path)
+            if let local, Applier.sha256([UInt8](local)) == remoteSum { continue }
+            guard let remoteCertificate = try await host.readFile(authority.certificate) else { continue }
+            if let local {
                 if Self.normalized([UInt8](local)) != Self.normalized(remoteCertificate) {
                     throw ExecutorError.refused(reason: """
                         the local PKI store's \(authority.id) (\(certificateURL.path)) is not the one the cluster uses \
