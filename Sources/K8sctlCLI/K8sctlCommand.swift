@@ -24,6 +24,7 @@ public struct K8sctlCommand: AsyncParsableCommand {
             RenderCommand.self,
             ApplyCommand.self,
             UnlockCommand.self,
+            EtcdCommand.self,
             StateCommand.self,
             VersionCommand.self,
         ]

@@ -44,12 +44,14 @@ extension CertificateListing {
 }
 
 extension ExpirationCheck {
+    /// One row per certificate; a HOST column first when the rows were read on hosts.
     public static func table(_ rows: [Row]) -> String {
-        TextTable.render(
-            header: ["PATH", "CN", "CA", "EXPIRES", "RESIDUAL", "STATUS"],
+        let withHost = rows.contains { $0.host != nil }
+        return TextTable.render(
+            header: (withHost ? ["HOST"] : []) + ["PATH", "CN", "CA", "EXPIRES", "RESIDUAL", "STATUS"],
             rows: rows.map { row in
-                [row.path, row.commonName, row.isAuthority ? "yes" : "no", TextTable.date(row.notAfter),
-                 "\(row.residualDays)d", row.status.rawValue]
+                (withHost ? [row.host ?? "-"] : []) + [row.path, row.commonName, row.isAuthority ? "yes" : "no",
+                                                        TextTable.date(row.notAfter), "\(row.residualDays)d", row.status.rawValue]
             })
     }
 

@@ -10,9 +10,12 @@ public enum ClusterPKI {
     ///   - cluster: the desired cluster; its hosts and roles decide which per-host certificates exist.
     ///   - store: the PKI store on disk; created if missing.
     ///   - now: the instant used for validity and renewal decisions.
+    ///   - renewing: catalog names of leaf certificates to re-issue even though they still fit
+    ///     (`k8sctl certs renew`); authorities and the service-account key are never in it.
     /// - Returns: the resulting PKI (for `credentials(for:)`) and what was reused, issued or renewed.
     /// - Throws: `PKIError` — an unusable existing CA is never replaced on its own.
-    public static func ensure(cluster: Cluster, store: PKIStore, now: Date = Date()) throws -> (PKIState, IssueReport) {
+    public static func ensure(cluster: Cluster, store: PKIStore, now: Date = Date(),
+                              renewing: Set<String> = []) throws -> (PKIState, IssueReport) {
         let settings = cluster.pki
         let issuer = CertificateIssuer(settings: settings, now: now)
         try store.prepare(hostNames: cluster.hosts.map(\.name))
@@ -40,7 +43,8 @@ public enum ClusterPKI {
         DispatchQueue.concurrentPerform(iterations: requests.count) { index in
             let request = requests[index]
             results[index] = Result {
-                try ensureLeaf(request, authority: signers[request.authority!]!, store: store, issuer: issuer)
+                try ensureLeaf(request, authority: signers[request.authority!]!, store: store, issuer: issuer,
+                               renew: renewing.contains(request.id.name))
             }
         }
 
@@ -133,9 +137,11 @@ public enum ClusterPKI {
     }
 
     private static func ensureLeaf(_ request: CertificateRequest, authority: IssuedCertificate, store: PKIStore,
-                                   issuer: CertificateIssuer) throws -> (IssuedCertificate, IssueReport.Action) {
+                                   issuer: CertificateIssuer, renew: Bool) throws -> (IssuedCertificate, IssueReport.Action) {
         let action: IssueReport.Action
-        if let stored = try store.read(request.id) {
+        if renew, try store.read(request.id) != nil {
+            action = .renewed(.requested)
+        } else if let stored = try store.read(request.id) {
             if let certificatePEM = stored.certificate, let keyPEM = stored.key {
                 do {
                     let existing = try IssuedCertificate(certificatePEM: certificatePEM, privateKeyPEM: keyPEM)

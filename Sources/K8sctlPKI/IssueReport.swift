@@ -61,6 +61,8 @@ public enum ReissueReason: Sendable, Hashable, CustomStringConvertible {
     case authorityChanged
     case keyAlgorithmChanged
     case expiresSoon(notAfter: Date)
+    /// Asked for by name (`k8sctl certs renew`).
+    case requested
 
     public var description: String {
         switch self {
@@ -74,6 +76,7 @@ public enum ReissueReason: Sendable, Hashable, CustomStringConvertible {
         case .authorityChanged: "signed by a different CA than the current one"
         case .keyAlgorithmChanged: "key algorithm changed"
         case .expiresSoon(let notAfter): "expires \(ISO8601DateFormatter().string(from: notAfter))"
+        case .requested: "renewal requested"
         }
     }
 }

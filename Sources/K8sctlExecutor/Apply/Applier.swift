@@ -94,7 +94,7 @@ public struct Applier: Sendable {
         sink(.phase("gathering facts"))
         let renderedPaths = try ClusterRenderer(library: request.templates)
             .render(cluster: desired, credentials: credentials, options: RenderOptions())
-        let facts = try await gatherFacts(pool: pool, cluster: desired, rendered: renderedPaths)
+        var facts = try await gatherFacts(pool: pool, cluster: desired, rendered: renderedPaths)
 
         let options = RenderOptions(etcdStates: joiningMembers(desired: desired, previous: previous, facts: facts))
         let renderedForMembers = options.etcdStates.isEmpty ? renderedPaths
@@ -118,6 +118,11 @@ public struct Applier: Sendable {
         if findings.hasErrors {
             throw ExecutorError.refused(reason: "validation refused the change; nothing was changed:\n"
                 + findings.errors.map { "  \($0.location.map { "\($0): " } ?? "")\($0.ruleID ?? "error"): \($0.message)" }.joined(separator: "\n"))
+        }
+
+        if try await ExpiringCertificates.rollOut(report: issueReport, desired: desired, previous: previous, rendered: rendered,
+                                                  pool: pool, sink: sink) {
+            facts = try await gatherFacts(pool: pool, cluster: desired, rendered: renderedPaths)
         }
 
         sink(.phase("planning"))

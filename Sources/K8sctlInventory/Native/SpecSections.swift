@@ -120,6 +120,16 @@ struct SpecSections {
         if let value = section.int("caValidityDays", range: 1...36500) { settings.caValidityDays = value }
         if let value = section.int("certificateValidityDays", range: 1...36500) { settings.certificateValidityDays = value }
         if let value = section.int("renewBeforeDays", range: 0...3650) { settings.renewBeforeDays = value }
+        // A leaf is renewed when it has less than renewBeforeDays left; a fresh one must not already
+        // qualify, or every apply would re-issue every certificate and restart every component.
+        if settings.renewBeforeDays >= settings.certificateValidityDays {
+            let written = section.childPath("renewBeforeDays")
+            let path = context.sourceMap.contains(written) ? written : section.childPath("certificateValidityDays")
+            context.diagnostics.append(.error(
+                "'\(written)' is \(settings.renewBeforeDays) but certificates are issued for \(settings.certificateValidityDays) days: every apply would renew every certificate",
+                at: context.sourceMap.location(of: path),
+                hint: "keep renewBeforeDays below certificateValidityDays (defaults: 30 and 365)"))
+        }
         return settings
     }
 
