@@ -47,10 +47,9 @@ struct EtcdRestoreCommand: AsyncParsableCommand {
             try await EtcdRestore().restore(EtcdRestore.Request(
                 cluster: cluster, connector: HostConnector(settings: cluster.ssh), snapshot: snapshot,
                 confirm: { summary in
-                    print(summary)
+                    FileHandle.standardOutput.write(Data((summary + "\n").utf8))
                     if assumeYes { return true }
-                    print("Type yes to restore: ", terminator: "")
-                    fflush(stdout)
+                    FileHandle.standardOutput.write(Data("Type yes to restore: ".utf8))
                     return readLine()?.trimmingCharacters(in: .whitespaces) == "yes"
                 },
                 sink: { printer.handle($0) }))

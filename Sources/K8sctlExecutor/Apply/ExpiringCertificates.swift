@@ -19,7 +19,7 @@ enum ExpiringCertificates {
 
     /// - Returns: true when something was rolled out (the caller gathers facts again).
     static func rollOut(report: IssueReport, desired: Cluster, previous: Cluster?, rendered: [RenderedHost],
-                        pool: HostPool, sink: ApplyEventSink, now: Date = Date()) async throws -> Bool {
+                        pool: HostPool, sink: @escaping ApplyEventSink, now: Date = Date()) async throws -> Bool {
         let renewed = renewedForExpiry(report)
         guard let previous, !renewed.isEmpty else { return false }
         let hosts = desired.hosts.filter { previous.host(named: $0.name) != nil }

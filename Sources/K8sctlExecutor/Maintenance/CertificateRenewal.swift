@@ -90,7 +90,7 @@ public struct CertificateRenewal: Sendable {
     /// applied ones (a changed address changes SANs, which is apply's business).
     static func requireSameHosts(_ cluster: Cluster, as applied: AppliedState) throws {
         guard let previous = InventoryLoader().load(text: applied.inventory, file: "cluster:\(AppliedState.revisionPath(applied.revision))").cluster else { return }
-        func key(_ host: Host) -> String { "\(host.name) \(host.address) \(host.clusterAddress) \(host.roles.map(\.rawValue).sorted())" }
+        func key(_ host: K8sctlModel.Host) -> String { "\(host.name) \(host.address) \(host.clusterAddress) \(host.roles.map(\.rawValue).sorted())" }
         let now = Set(cluster.hosts.map(key)), then = Set(previous.hosts.map(key))
         guard now == then else {
             throw ExecutorError.refused(reason: "the inventory's hosts differ from applied revision \(applied.revision) ("

@@ -23,8 +23,8 @@ struct CertificateRollout {
     /// - Returns: the components restarted on each host that changed.
     /// - Throws: `ExecutorError.stepFailed` naming the host and what did not come back; hosts after
     ///   it are not touched.
-    func run(hosts: [Host], pool: HostPool) async throws -> [String: [CertificateConsumer]] {
-        func group(_ host: Host) -> Int { host.isControlPlane ? 1 : host.isEtcd ? 0 : 2 }
+    func run(hosts: [K8sctlModel.Host], pool: HostPool) async throws -> [String: [CertificateConsumer]] {
+        func group(_ host: K8sctlModel.Host) -> Int { host.isControlPlane ? 1 : host.isEtcd ? 0 : 2 }
         let ordered = hosts.enumerated().sorted { (group($0.element), $0.offset) < (group($1.element), $1.offset) }.map(\.element)
         var restarted: [String: [CertificateConsumer]] = [:]
         for host in ordered where group(host) < 2 {
@@ -35,7 +35,7 @@ struct CertificateRollout {
         var index = 0
         while index < others.count {
             let chunk = Array(others[index..<min(index + batch, others.count)])
-            var connections: [(Host, any RemoteHost)] = []
+            var connections: [(K8sctlModel.Host, any RemoteHost)] = []
             for host in chunk { connections.append((host, try await pool.require(host.name))) }
             try await withThrowingTaskGroup(of: (String, [CertificateConsumer]).self) { tasks in
                 for (host, connection) in connections { tasks.addTask { (host.name, try await roll(host, connection: connection)) } }
@@ -46,7 +46,7 @@ struct CertificateRollout {
         return restarted.filter { !$0.value.isEmpty }
     }
 
-    private func roll(_ host: Host, connection: any RemoteHost) async throws -> [CertificateConsumer] {
+    private func roll(_ host: K8sctlModel.Host, connection: any RemoteHost) async throws -> [CertificateConsumer] {
         let started = ContinuousClock.now
         func seconds() -> Double { let d = ContinuousClock.now - started; return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
         let carriers = (files[host.name] ?? []).filter { CertificateConsumer.carriesCertificates($0.path) }
@@ -79,7 +79,7 @@ struct CertificateRollout {
         return components
     }
 
-    private func restart(_ component: CertificateConsumer, on host: Host, connection: any RemoteHost) async throws {
+    private func restart(_ component: CertificateConsumer, on host: K8sctlModel.Host, connection: any RemoteHost) async throws {
         switch component {
         case .etcd where cluster.etcd.deployment == .host:
             try await EtcdRestore.require(connection, ["systemctl", "restart", "etcd.service"], step: "restart etcd")
@@ -106,7 +106,7 @@ struct CertificateRollout {
     }
 
     /// Static pod restart: manifest out, wait until the component stops answering, manifest back.
-    private func cycle(_ component: ControlPlaneManifests.Component, on host: Host, connection: any RemoteHost, stopped probe: [String]) async throws {
+    private func cycle(_ component: ControlPlaneManifests.Component, on host: K8sctlModel.Host, connection: any RemoteHost, stopped probe: [String]) async throws {
         let parked = try await ControlPlaneManifests.park([component], on: connection)
         guard !parked.isEmpty else { return } // no such static pod on this host
         let down = try await ControlPlaneManifests.wait(on: connection, probe, untilSucceeds: false, seconds: healthTimeoutSeconds)
@@ -117,7 +117,7 @@ struct CertificateRollout {
         }
     }
 
-    private func waitFor(_ probe: [String], on connection: any RemoteHost, host: Host, what: String) async throws {
+    private func waitFor(_ probe: [String], on connection: any RemoteHost, host: K8sctlModel.Host, what: String) async throws {
         guard try await ControlPlaneManifests.wait(on: connection, probe, untilSucceeds: true, seconds: healthTimeoutSeconds) else {
             throw ExecutorError.stepFailed(host: host.name, step: "certificate rollout", command: probe.joined(separator: " "),
                                            outcome: "\(what) not reached within \(healthTimeoutSeconds) s", stderr: "")

@@ -192,9 +192,9 @@ public struct EtcdRestore: Sendable {
         }
     }
 
-    private func forEachMember(_ members: [Host], pool: HostPool,
-                               _ body: @escaping @Sendable (Host, any RemoteHost) async throws -> Void) async throws {
-        var connections: [(Host, any RemoteHost)] = []
+    private func forEachMember(_ members: [K8sctlModel.Host], pool: HostPool,
+                               _ body: @escaping @Sendable (K8sctlModel.Host, any RemoteHost) async throws -> Void) async throws {
+        var connections: [(K8sctlModel.Host, any RemoteHost)] = []
         for member in members { connections.append((member, try await pool.require(member.name))) }
         try await withThrowingTaskGroup(of: Void.self) { group in
             for (member, connection) in connections { group.addTask { try await body(member, connection) } }

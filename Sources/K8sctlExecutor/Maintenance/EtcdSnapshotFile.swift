@@ -48,7 +48,7 @@ struct EtcdSnapshotFile {
     }
 
     /// The status, or a refusal naming the host and what is wrong.
-    func status(on connection: any RemoteHost, cluster: Cluster, member: Host) async throws -> Status {
+    func status(on connection: any RemoteHost, cluster: Cluster, member: K8sctlModel.Host) async throws -> Status {
         switch try await inspect(on: connection) {
         case .success(let status): return status
         case .failure(.missing): throw UnusableInput("\(member.name): snapshot \(path) does not exist")

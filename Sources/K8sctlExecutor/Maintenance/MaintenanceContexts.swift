@@ -5,7 +5,7 @@ import K8sctlTransport
 /// Step contexts for running a maintenance plan's steps (snapshot, health waits) on hosts: no
 /// rendered files, no PKI files and no backups — those steps write nothing apply manages.
 enum MaintenanceContexts {
-    static func make(cluster: Cluster, hosts: [Host], pool: HostPool, inventoryPath: String) async -> [String: StepContext] {
+    static func make(cluster: Cluster, hosts: [K8sctlModel.Host], pool: HostPool, inventoryPath: String) async -> [String: StepContext] {
         let ledger = ChangeLedger()
         let peers: @Sendable (String) async -> (any RemoteHost)? = { name in await pool.connection(name) }
         var contexts: [String: StepContext] = [:]

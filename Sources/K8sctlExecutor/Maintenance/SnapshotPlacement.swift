@@ -32,7 +32,7 @@ struct LocalSnapshot: Sendable {
 /// compared; a path on the hosts is used where it exists and copied to members that lack it.
 struct SnapshotPlacement {
     let cluster: Cluster
-    let members: [Host]
+    let members: [K8sctlModel.Host]
     let pool: HostPool
     let sink: ApplyEventSink
 
@@ -58,7 +58,7 @@ struct SnapshotPlacement {
             }
         }
         var found: [String: EtcdSnapshotFile.Status] = [:]
-        var missing: [Host] = []
+        var missing: [K8sctlModel.Host] = []
         for member in members {
             let connection = try await pool.require(member.name)
             switch try await EtcdSnapshotFile(path: hostPath).inspect(on: connection) {
@@ -101,7 +101,7 @@ struct SnapshotPlacement {
         }
     }
 
-    private func upload(_ bytes: [UInt8], sha256: String, to path: String, on hosts: [Host]) async throws {
+    private func upload(_ bytes: [UInt8], sha256: String, to path: String, on hosts: [K8sctlModel.Host]) async throws {
         let file = NodeFile(path: path, content: bytes, mode: 0o600, isSecret: true, origin: "etcd-snapshot")
         var connections: [any RemoteHost] = []
         for host in hosts { connections.append(try await pool.require(host.name)) }
