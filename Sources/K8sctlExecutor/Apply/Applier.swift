@@ -120,10 +120,9 @@ public struct Applier: Sendable {
                 + findings.errors.map { "  \($0.location.map { "\($0): " } ?? "")\($0.ruleID ?? "error"): \($0.message)" }.joined(separator: "\n"))
         }
 
-        if try await ExpiringCertificates.rollOut(report: issueReport, desired: desired, previous: previous, rendered: rendered,
-                                                  pool: pool, sink: sink) {
-            facts = try await gatherFacts(pool: pool, cluster: desired, rendered: renderedPaths)
-        }
+        let renewedOn = try await ExpiringCertificates.rollOut(report: issueReport, desired: desired, previous: previous,
+                                                               rendered: rendered, pool: pool, sink: sink)
+        if renewedOn != nil { facts = try await gatherFacts(pool: pool, cluster: desired, rendered: renderedPaths) }
 
         sink(.phase("planning"))
         let drifted = driftedHosts(rendered: rendered, facts: facts, cluster: desired)
@@ -168,6 +167,7 @@ public struct Applier: Sendable {
                                          sink: sink, interrupt: request.interrupt).run()
         }
 
+        for host in renewedOn ?? [] { report.record(host: host, status: .changed) }
         // Record what the cluster now is whenever something changed, nothing was recorded yet, or the
         // recorded run had stopped partway (so `completed` tells the truth).
         let revision = report.changedCount > 0 || applied == nil ? nextRevision : applied!.revision

@@ -17,17 +17,17 @@ enum ExpiringCertificates {
         }
     }
 
-    /// - Returns: true when something was rolled out (the caller gathers facts again).
+    /// - Returns: the hosts whose certificate files were written (the caller counts them as changed
+    ///   and gathers facts again), or nil when nothing was renewed for expiry.
     static func rollOut(report: IssueReport, desired: Cluster, previous: Cluster?, rendered: [RenderedHost],
-                        pool: HostPool, sink: @escaping ApplyEventSink, now: Date = Date()) async throws -> Bool {
+                        pool: HostPool, sink: @escaping ApplyEventSink, now: Date = Date()) async throws -> [String]? {
         let renewed = renewedForExpiry(report)
-        guard let previous, !renewed.isEmpty else { return false }
+        guard let previous, !renewed.isEmpty else { return nil }
         let hosts = desired.hosts.filter { previous.host(named: $0.name) != nil }
-        guard !hosts.isEmpty else { return false }
+        guard !hosts.isEmpty else { return nil }
         sink(.phase("rolling out \(renewed.count) certificate(s) renewed within spec.pki.renewBeforeDays (\(desired.pki.renewBeforeDays) days) of expiry"))
         let rollout = CertificateRollout(cluster: desired, files: Dictionary(rendered.map { ($0.host, $0.files) }, uniquingKeysWith: { a, _ in a }),
                                          backupDirectory: CertificateRenewal.backupDirectory(now: now), sink: sink)
-        _ = try await rollout.run(hosts: hosts, pool: pool)
-        return true
+        return try await rollout.run(hosts: hosts, pool: pool).written
     }
 }

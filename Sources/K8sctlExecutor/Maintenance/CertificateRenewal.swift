@@ -80,9 +80,9 @@ public struct CertificateRenewal: Sendable {
             request.sink(.phase("rolling the renewed certificates out, one host at a time"))
             let rollout = CertificateRollout(cluster: cluster, files: Dictionary(rendered.map { ($0.host, $0.files) }, uniquingKeysWith: { a, _ in a }),
                                              backupDirectory: Self.backupDirectory(now: now), sink: request.sink)
-            let restarted = try await rollout.run(hosts: cluster.hosts, pool: pool)
+            let rolled = try await rollout.run(hosts: cluster.hosts, pool: pool)
             return Outcome(renewed: report.renewed.map(\.description),
-                           restarted: restarted.mapValues { $0.map(\.rawValue) })
+                           restarted: rolled.restarted.mapValues { $0.map(\.rawValue) })
         }
     }
 

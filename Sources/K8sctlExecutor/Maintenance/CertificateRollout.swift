@@ -20,15 +20,25 @@ struct CertificateRollout {
     let sink: ApplyEventSink
     var healthTimeoutSeconds = 180
 
-    /// - Returns: the components restarted on each host that changed.
+    struct Outcome: Sendable {
+        /// Hosts where files were written, in rollout order.
+        var written: [String]
+        /// The components restarted on each of them.
+        var restarted: [String: [CertificateConsumer]]
+    }
+
     /// - Throws: `ExecutorError.stepFailed` naming the host and what did not come back; hosts after
     ///   it are not touched.
-    func run(hosts: [K8sctlModel.Host], pool: HostPool) async throws -> [String: [CertificateConsumer]] {
+    func run(hosts: [K8sctlModel.Host], pool: HostPool) async throws -> Outcome {
         func group(_ host: K8sctlModel.Host) -> Int { host.isControlPlane ? 1 : host.isEtcd ? 0 : 2 }
         let ordered = hosts.enumerated().sorted { (group($0.element), $0.offset) < (group($1.element), $1.offset) }.map(\.element)
         var restarted: [String: [CertificateConsumer]] = [:]
+        var written: [String] = []
         for host in ordered where group(host) < 2 {
-            restarted[host.name] = try await roll(host, connection: try await pool.require(host.name))
+            if let components = try await roll(host, connection: try await pool.require(host.name)) {
+                written.append(host.name)
+                restarted[host.name] = components
+            }
         }
         let others = ordered.filter { group($0) == 2 }
         let batch = max(1, cluster.rollout.workers.batchSize.hosts(outOf: others.count))
@@ -37,20 +47,25 @@ struct CertificateRollout {
             let chunk = Array(others[index..<min(index + batch, others.count)])
             var connections: [(K8sctlModel.Host, any RemoteHost)] = []
             for host in chunk { connections.append((host, try await pool.require(host.name))) }
-            try await withThrowingTaskGroup(of: (String, [CertificateConsumer]).self) { tasks in
+            try await withThrowingTaskGroup(of: (String, [CertificateConsumer]?).self) { tasks in
                 for (host, connection) in connections { tasks.addTask { (host.name, try await roll(host, connection: connection)) } }
-                for try await (name, components) in tasks { restarted[name] = components }
+                for try await (name, components) in tasks {
+                    guard let components else { continue }
+                    written.append(name)
+                    restarted[name] = components
+                }
             }
             index += batch
         }
-        return restarted.filter { !$0.value.isEmpty }
+        return Outcome(written: written, restarted: restarted.filter { !$0.value.isEmpty })
     }
 
-    private func roll(_ host: K8sctlModel.Host, connection: any RemoteHost) async throws -> [CertificateConsumer] {
+    /// - Returns: the components restarted, or nil when the host's files were already current.
+    private func roll(_ host: K8sctlModel.Host, connection: any RemoteHost) async throws -> [CertificateConsumer]? {
         let started = ContinuousClock.now
         func seconds() -> Double { let d = ContinuousClock.now - started; return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
         let carriers = (files[host.name] ?? []).filter { CertificateConsumer.carriesCertificates($0.path) }
-        if carriers.isEmpty { return [] }
+        if carriers.isEmpty { return nil }
         let sums = try await connection.checksums(carriers.map(\.path))
         let changed = carriers.filter { file in
             guard case let sum?? = sums[file.path] else { return true }
@@ -58,7 +73,7 @@ struct CertificateRollout {
         }
         if changed.isEmpty {
             sink(.stepFinished(host: host.name, step: "certificates", status: .ok, detail: "\(carriers.count) files current", seconds: seconds()))
-            return []
+            return nil
         }
         _ = try await connection.writeFiles(changed, backupDirectory: backupDirectory, directoryMode: 0o700)
         let paths = Set(changed.map(\.path))
@@ -67,9 +82,10 @@ struct CertificateRollout {
                            seconds: seconds()))
         let components = CertificateConsumer.affected(by: paths, on: host)
         for component in components {
-            try await restart(component, on: host, connection: connection)
+            let awaited = try await restart(component, on: host, connection: connection)
             sink(.stepFinished(host: host.name, step: "restart-\(component.rawValue)", status: .changed,
-                               detail: "restarted; healthy", seconds: seconds()))
+                               detail: awaited.map { "restarted; \($0)" } ?? "restarted (stopped, manifest back; the kubelet starts it)",
+                               seconds: seconds()))
         }
         // A kubelet restart may take its static pods down with it: the API server must be back
         // before the next host goes.
@@ -79,29 +95,36 @@ struct CertificateRollout {
         return components
     }
 
-    private func restart(_ component: CertificateConsumer, on host: K8sctlModel.Host, connection: any RemoteHost) async throws {
+    /// - Returns: what was awaited after the restart, or nil when only the stop was.
+    private func restart(_ component: CertificateConsumer, on host: K8sctlModel.Host, connection: any RemoteHost) async throws -> String? {
         switch component {
         case .etcd where cluster.etcd.deployment == .host:
             try await EtcdRestore.require(connection, ["systemctl", "restart", "etcd.service"], step: "restart etcd")
             try await waitFor(ControlPlaneManifests.etcdMemberHealthy(host, cluster: cluster), on: connection, host: host, what: "etcd member healthy")
+            return "member healthy"
         case .etcd:
             try await cycle(.etcd, on: host, connection: connection,
                             stopped: ControlPlaneManifests.etcdMemberHealthy(host, cluster: cluster))
             try await waitFor(ControlPlaneManifests.etcdMemberHealthy(host, cluster: cluster), on: connection, host: host, what: "etcd member healthy")
+            return "member healthy"
         case .kubeAPIServer:
             try await cycle(.kubeAPIServer, on: host, connection: connection, stopped: ControlPlaneManifests.apiServerAnswers(host, cluster: cluster))
             try await waitFor(ControlPlaneManifests.apiServerReady(host, cluster: cluster), on: connection, host: host, what: "the API server ready")
+            return "/readyz ok"
         case .kubeControllerManager:
             // No readiness is awaited for these two: their health ports are local and the kubelet
             // restarts them on its own; the API server's readiness after the host is what gates.
             try await cycle(.kubeControllerManager, on: host, connection: connection,
                             stopped: ["curl", "-sk", "--max-time", "2", "-o", "/dev/null", "https://127.0.0.1:10257/healthz"])
+            return nil
         case .kubeScheduler:
             try await cycle(.kubeScheduler, on: host, connection: connection,
                             stopped: ["curl", "-sk", "--max-time", "2", "-o", "/dev/null", "https://127.0.0.1:10259/healthz"])
+            return nil
         case .kubelet:
             try await EtcdRestore.require(connection, ["systemctl", "restart", "kubelet.service"], step: "restart kubelet")
             try await waitFor(ControlPlaneManifests.kubeletHealthy, on: connection, host: host, what: "the kubelet healthy")
+            return "healthz ok"
         }
     }
 

@@ -56,6 +56,12 @@ public struct EtcdRestore: Sendable {
         let stamp = EtcdSnapshotTaker.defaultName(now: now).dropFirst("snapshot-".count).dropLast(".db".count)
         let token = "k8sctl-\(cluster.name)-restore-\(stamp)".lowercased()
         let session = MaintenanceSession(cluster: cluster, connector: request.connector, sink: request.sink)
+        let started = ContinuousClock.now
+        // Seconds since the restore began, for the step lines.
+        let elapsed: @Sendable () -> Double = {
+            let d = ContinuousClock.now - started
+            return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+        }
 
         return try await session.run(on: members) { pool in
             // 1. The snapshot on every member, identical everywhere.
@@ -76,10 +82,10 @@ public struct EtcdRestore: Sendable {
                         timeout: .seconds(600)))
                     staged.append(member.name)
                     guard result.succeeded else {
-                        throw UnusableInput("\(member.name): the snapshot does not restore (\(result.outcomeDescription)): \(result.stderrTail(lines: 4))")
+                        throw UnusableInput("\(member.name): the snapshot does not restore (\(result.outcomeDescription)): \(EtcdSnapshotFile.reason(result.stderr))")
                     }
                     request.sink(.stepFinished(host: member.name, step: "stage-restore", status: .ok,
-                                               detail: "restored into \(cluster.etcd.dataDir).k8sctl-restore with \(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines))", seconds: 0))
+                                               detail: "restored into \(cluster.etcd.dataDir).k8sctl-restore with \(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines))", seconds: elapsed()))
                 }
             } catch {
                 await discard(staged, cluster: cluster, pool: pool)
@@ -115,14 +121,14 @@ public struct EtcdRestore: Sendable {
                                                                untilSucceeds: false, seconds: request.healthTimeoutSeconds) else {
                         throw StepFailure.message("\(host.name): the API server still answers \(request.healthTimeoutSeconds) s after its manifest was moved away")
                     }
-                    request.sink(.stepFinished(host: host.name, step: "apiserver-stopped", status: .changed, detail: "static pods parked in \(ControlPlaneManifests.parkingDirectory)", seconds: 0))
+                    request.sink(.stepFinished(host: host.name, step: "apiserver-stopped", status: .changed, detail: "static pods parked in \(ControlPlaneManifests.parkingDirectory)", seconds: elapsed()))
                 }
 
                 phase = "stopping etcd"
                 request.sink(.phase(phase))
                 try await forEachMember(members, pool: pool) { member, connection in
                     try await Self.require(connection, ["systemctl", "stop", "etcd.service"], step: "etcd-stop")
-                    request.sink(.stepFinished(host: member.name, step: "etcd-stop", status: .changed, detail: "etcd.service stopped", seconds: 0))
+                    request.sink(.stepFinished(host: member.name, step: "etcd-stop", status: .changed, detail: "etcd.service stopped", seconds: elapsed()))
                 }
 
                 phase = "replacing the data directories"
@@ -135,7 +141,7 @@ public struct EtcdRestore: Sendable {
                     let aside = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
                     if !aside.isEmpty { movedAside[member.name] = aside }
                     request.sink(.stepFinished(host: member.name, step: "etcd-restore-data", status: .changed,
-                                               detail: aside.isEmpty ? "restored data in place" : "restored data in place; previous data kept at \(aside)", seconds: 0))
+                                               detail: aside.isEmpty ? "restored data in place" : "restored data in place; previous data kept at \(aside)", seconds: elapsed()))
                 }
 
                 phase = "starting etcd"
@@ -149,14 +155,14 @@ public struct EtcdRestore: Sendable {
                                                                untilSucceeds: true, seconds: request.healthTimeoutSeconds) else {
                         throw StepFailure.message("\(member.name): etcd did not become healthy within \(request.healthTimeoutSeconds) s")
                     }
-                    request.sink(.stepFinished(host: member.name, step: "etcd-healthy", status: .ok, detail: "member healthy", seconds: 0))
+                    request.sink(.stepFinished(host: member.name, step: "etcd-healthy", status: .ok, detail: "member healthy", seconds: elapsed()))
                 }
 
                 phase = "verifying membership"
                 request.sink(.phase(phase))
                 let first = try await pool.require(members[0].name)
                 let listed = try await EtcdMembershipCheck(cluster: cluster).verify(via: first, through: members[0], expected: members.map(\.name))
-                request.sink(.stepFinished(host: members[0].name, step: "etcd-members", status: .ok, detail: listed, seconds: 0))
+                request.sink(.stepFinished(host: members[0].name, step: "etcd-members", status: .ok, detail: listed, seconds: elapsed()))
 
                 phase = "starting the control plane"
                 request.sink(.phase(phase))
@@ -170,7 +176,7 @@ public struct EtcdRestore: Sendable {
                                                                untilSucceeds: true, seconds: request.healthTimeoutSeconds) else {
                         throw StepFailure.message("\(host.name): the API server is not ready \(request.healthTimeoutSeconds) s after its manifest came back")
                     }
-                    request.sink(.stepFinished(host: host.name, step: "apiserver-ready", status: .ok, detail: "/readyz ok", seconds: 0))
+                    request.sink(.stepFinished(host: host.name, step: "apiserver-ready", status: .ok, detail: "/readyz ok", seconds: elapsed()))
                 }
                 return Outcome(sha256: placed.status.sha256, revision: placed.status.revision, token: token,
                                movedAside: movedAside, members: members.map(\.name))

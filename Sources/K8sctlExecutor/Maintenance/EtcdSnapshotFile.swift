@@ -32,11 +32,21 @@ struct EtcdSnapshotFile {
 
     enum Failure: Error { case missing, corrupt(String), other(String) }
 
+    /// The line of an etcd tool's output that says what is wrong: a panic on a damaged database
+    /// ends in a goroutine dump whose last lines say nothing.
+    static func reason(_ output: String) -> String {
+        let lines = output.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let telling = lines.first { line in
+            ["Error", "error", "panic", "failed", "invalid", "corrupt"].contains { line.contains($0) } && !line.hasPrefix("goroutine")
+        }
+        return String((telling ?? lines.first ?? "no output").prefix(300))
+    }
+
     func inspect(on connection: any RemoteHost) async throws -> Result<Status, Failure> {
         let result = try await connection.run(RemoteCommand(["/bin/sh", "-c", Self.script, "k8sctl-snapshot-status", path],
                                                             timeout: .seconds(300)))
         if result.exitSignal == nil && result.exitStatus == 3 { return .failure(.missing) }
-        if result.exitSignal == nil && result.exitStatus == 4 { return .failure(.corrupt(result.stderrTail(lines: 3))) }
+        if result.exitSignal == nil && result.exitStatus == 4 { return .failure(.corrupt(Self.reason(result.stderr))) }
         guard result.succeeded else { return .failure(.other("\(result.outcomeDescription): \(result.stderrTail(lines: 3))")) }
         let lines = result.stdout.split(separator: "\n").map(String.init)
         guard lines.count >= 2 else { return .failure(.other("unexpected output: \(result.stdout)")) }

@@ -102,6 +102,7 @@ struct SnapshotPlacement {
     }
 
     private func upload(_ bytes: [UInt8], sha256: String, to path: String, on hosts: [K8sctlModel.Host]) async throws {
+        let started = ContinuousClock.now
         let file = NodeFile(path: path, content: bytes, mode: 0o600, isSecret: true, origin: "etcd-snapshot")
         var connections: [any RemoteHost] = []
         for host in hosts { connections.append(try await pool.require(host.name)) }
@@ -111,9 +112,11 @@ struct SnapshotPlacement {
             }
             try await group.waitForAll()
         }
+        let took = ContinuousClock.now - started
+        let seconds = Double(took.components.seconds) + Double(took.components.attoseconds) / 1e18
         for host in hosts {
             sink(.stepFinished(host: host.name, step: "upload-snapshot", status: .changed,
-                               detail: "\(path) (\(bytes.count) bytes, sha256 \(sha256.prefix(12))…)", seconds: 0))
+                               detail: "\(path) (\(bytes.count) bytes, sha256 \(sha256.prefix(12))…)", seconds: seconds))
         }
     }
 
