@@ -6,7 +6,6 @@ import Testing
 /// `apply`, on one 3-member cluster of real systemd test nodes with the real etcd (one install
 /// serves every phase: the CI budget). After each phase the real etcd's data, membership and
 /// health, the API server's /readyz and the certificates on the nodes (openssl) are checked.
-func dump(_ n: String, _ o: ProcessOutput) -> ProcessOutput { try? ("== \(n) status \(o.status)\n" + o.stdout + "\n-- stderr\n" + o.stderr).write(toFile: "/tmp/etcdcerts-out-\(n).txt", atomically: true, encoding: .utf8); return o }
 @Suite(.serialized)
 struct EtcdAndCertificatesEndToEndTests {
     static let available = ApplyEndToEndTests.available
@@ -68,7 +67,7 @@ struct EtcdAndCertificatesEndToEndTests {
             }
             // Short-lived certificates, as a user can ask for: 10 days, never renewed automatically.
             try write(validity: 10, renewBefore: 0)
-            let install = try dump("install", K8sctlBinary.run(["apply", inventory.path]))
+            let install = try K8sctlBinary.run(["apply", inventory.path])
             try #require(install.status == 0, "install failed:\n\(install.stdout.suffix(3000))\n\(install.stderr)")
             let n1 = cluster.nodes[0]
 
@@ -76,7 +75,7 @@ struct EtcdAndCertificatesEndToEndTests {
             #expect(try Self.etcdctl(cluster, n1, "put /k8sctl-e2e/before-snapshot kept").succeeded)
             let pulled = work.appendingPathComponent("pulled")
             try FileManager.default.createDirectory(at: pulled, withIntermediateDirectories: true)
-            let snapshot = try dump("snapshot", K8sctlBinary.run(["etcd", "snapshot", inventory.path, "--pull", pulled.path, "--name", "e2e.db"]))
+            let snapshot = try K8sctlBinary.run(["etcd", "snapshot", inventory.path, "--pull", pulled.path, "--name", "e2e.db"])
             try #require(snapshot.status == 0, "snapshot failed:\n\(snapshot.stdout.suffix(3000))\n\(snapshot.stderr)")
             #expect(snapshot.stdout.contains("snapshot \(n1.name):/var/backups/etcd/e2e.db"), "\(snapshot.stdout)")
             let local = pulled.appendingPathComponent("e2e.db")
@@ -89,14 +88,14 @@ struct EtcdAndCertificatesEndToEndTests {
             #expect(try Self.etcdctl(cluster, n1, "put /k8sctl-e2e/after-snapshot lost").succeeded)
 
             // --- refusals leave everything untouched (exit 2) ---
-            let missing = try dump("missing", K8sctlBinary.run(["etcd", "restore", inventory.path, "/var/backups/etcd/no-such.db", "--yes"]))
+            let missing = try K8sctlBinary.run(["etcd", "restore", inventory.path, "/var/backups/etcd/no-such.db", "--yes"])
             #expect(missing.status == 2, "\(missing.stdout)\(missing.stderr)")
             #expect(missing.stderr.contains("no such file on any etcd member"), "\(missing.stderr)")
             let corrupt = work.appendingPathComponent("corrupt.db")
             var bytes = try [UInt8](Data(contentsOf: local))
             for index in stride(from: 4096, to: min(bytes.count, 40_000), by: 97) { bytes[index] ^= 0x5a }
             try Data(bytes).write(to: corrupt)
-            let refused = try dump("refused", K8sctlBinary.run(["etcd", "restore", inventory.path, corrupt.path, "--yes"]))
+            let refused = try K8sctlBinary.run(["etcd", "restore", inventory.path, corrupt.path, "--yes"])
             #expect(refused.status == 2, "\(refused.stdout)\(refused.stderr)")
             #expect(refused.stderr.contains("nothing was changed") || refused.stderr.contains("not a usable") || refused.stderr.contains("does not restore"),
                     "\(refused.stderr)")
@@ -106,11 +105,11 @@ struct EtcdAndCertificatesEndToEndTests {
                 #expect(try cluster.ssh(node, ["test", "-f", "/etc/kubernetes/manifests/kube-apiserver.yaml"]).status == 0)
                 #expect(try cluster.shell(node, "ls /var/backups/etcd/restore-*.db 2>/dev/null").stdout.isEmpty, "\(node.name): refused upload left behind")
             }
-            let unconfirmed = try dump("unconfirmed", K8sctlBinary.run(["etcd", "restore", inventory.path, local.path]))
+            let unconfirmed = try K8sctlBinary.run(["etcd", "restore", inventory.path, local.path])
             #expect(unconfirmed.status == 2 && unconfirmed.stderr.contains("--yes"), "\(unconfirmed.stderr)")
 
             // --- etcd restore from the local copy ---
-            let restore = try dump("restore", K8sctlBinary.run(["etcd", "restore", inventory.path, local.path, "--yes"]))
+            let restore = try K8sctlBinary.run(["etcd", "restore", inventory.path, local.path, "--yes"])
             try #require(restore.status == 0, "restore failed:\n\(restore.stdout.suffix(4000))\n\(restore.stderr)")
             #expect(try Self.etcdctl(cluster, n1, "get /k8sctl-e2e/before-snapshot --print-value-only").stdout == "kept\n")
             #expect(try Self.etcdctl(cluster, n1, "get /k8sctl-e2e/after-snapshot --print-value-only").stdout == "")
@@ -122,7 +121,7 @@ struct EtcdAndCertificatesEndToEndTests {
             try Self.expectHealthy(cluster, "after restore")
 
             // --- certificates on the hosts: every leaf expires within 30 days ---
-            let check = try dump("check", K8sctlBinary.run(["certs", "check-expiration", inventory.path, "--within", "30", "--fail-on", "expiring", "-f", "json"]))
+            let check = try K8sctlBinary.run(["certs", "check-expiration", inventory.path, "--within", "30", "--fail-on", "expiring", "-f", "json"])
             #expect(check.status == 1, "\(check.stdout.suffix(2000))\(check.stderr)")
             let rows = ((try? JSONSerialization.jsonObject(with: Data(check.stdout.utf8))) as? [String: Any])?["certificates"] as? [[String: Any]] ?? []
             #expect(Set(rows.compactMap { $0["host"] as? String }) == Set(cluster.nodes.map(\.name)))
@@ -132,7 +131,7 @@ struct EtcdAndCertificatesEndToEndTests {
 
             // --- certs renew: three certificates, 100 days from now, etcd members one at a time ---
             try write(validity: 100, renewBefore: 0)
-            let renew = try dump("renew", K8sctlBinary.run(["certs", "renew", inventory.path, "etcd-server", "etcd-peer", "apiserver"]))
+            let renew = try K8sctlBinary.run(["certs", "renew", inventory.path, "etcd-server", "etcd-peer", "apiserver"])
             try #require(renew.status == 0, "renew failed:\n\(renew.stdout.suffix(4000))\n\(renew.stderr)")
             let etcdRestarts = renew.stdout.split(separator: "\n").filter { $0.contains("restart-etcd") }
             #expect(etcdRestarts.count == 3, "\(renew.stdout)")
@@ -150,19 +149,21 @@ struct EtcdAndCertificatesEndToEndTests {
 
             // --- renewal during apply: everything within 30 days of expiry is re-issued and rolled out ---
             try write(validity: 100, renewBefore: 30)
-            let auto = try dump("auto", K8sctlBinary.run(["apply", inventory.path]))
+            let auto = try K8sctlBinary.run(["apply", inventory.path])
             try #require(auto.status == 0, "apply with renewal failed:\n\(auto.stdout.suffix(4000))\n\(auto.stderr)")
             #expect(auto.stdout.contains("renewed within spec.pki.renewBeforeDays"), "\(auto.stdout.prefix(3000))")
+            // Each host's certificate files were written: one `changed` each, and a new revision.
+            #expect(auto.stdout.contains("converged: 3 changed") && auto.stdout.contains("(revision 2)"), "\(auto.stdout.suffix(600))")
             for node in cluster.nodes {
                 #expect(try Self.daysLeft(cluster, node, "/etc/kubernetes/kubelet.conf") >= 99, "\(node.name) kubelet.conf")
                 #expect(try Self.daysLeft(cluster, node, "/etc/kubernetes/pki/etcd/healthcheck-client.crt") >= 99, "\(node.name) healthcheck-client")
                 #expect(try Self.daysLeft(cluster, node, "/etc/kubernetes/pki/apiserver-etcd-client.crt") >= 99, "\(node.name) apiserver-etcd-client")
             }
             try Self.expectHealthy(cluster, "after apply with renewal")
-            let again = try dump("again", K8sctlBinary.run(["apply", inventory.path]))
+            let again = try K8sctlBinary.run(["apply", inventory.path])
             #expect(again.status == 0)
             #expect(again.stdout.contains("converged: 0 changed"), "\(again.stdout.suffix(2000))")
-            let clean = try dump("clean", K8sctlBinary.run(["certs", "check-expiration", inventory.path, "--within", "30", "--fail-on", "expiring"]))
+            let clean = try K8sctlBinary.run(["certs", "check-expiration", inventory.path, "--within", "30", "--fail-on", "expiring"])
             #expect(clean.status == 0, "\(clean.stdout)\(clean.stderr)")
         }
     }

@@ -11,14 +11,14 @@ struct CertsCheckExpirationCommand: AsyncParsableCommand {
         commandName: "check-expiration",
         abstract: "Show when every certificate expires: on the cluster's hosts, or under a local directory.",
         discussion: """
-        With INVENTORY: connects to every host and reads /etc/kubernetes/pki/**/*.crt and the
-        client certificates embedded in /etc/kubernetes/*.conf, one round trip per host (private
-        keys never leave the hosts; no lock is taken). With --state DIR: scans *.crt, *.pem and
+        With INVENTORY: connects to every host and reads /etc/kubernetes/pki/**/*.crt and the \
+        client certificates embedded in /etc/kubernetes/*.conf, one round trip per host (private \
+        keys never leave the hosts; no lock is taken). With --state DIR: scans *.crt, *.pem and \
         *.conf under a rendered tree, a PKI store or a copied /etc/kubernetes.
 
         Certificates expiring within --within days are `expiring`. For CI and cron:
-          k8sctl certs check-expiration cluster.yaml --within 30 --fail-on expiring -o json
-        Exit codes: 0 nothing at or past the --fail-on level (default: expired), 1 something is
+          k8sctl certs check-expiration cluster.yaml --within 30 --fail-on expiring -f json
+        Exit codes: 0 nothing at or past the --fail-on level (default: expired), 1 something is \
         (or a host could not be read), 2 unusable input.
         """)
 

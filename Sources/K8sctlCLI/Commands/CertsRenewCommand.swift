@@ -10,17 +10,17 @@ struct CertsRenewCommand: AsyncParsableCommand {
         commandName: "renew",
         abstract: "Re-issue leaf certificates and roll them onto the hosts, restarting what reads them.",
         discussion: """
-        Re-issues the named leaf certificates in the local PKI store (never a CA or the
-        service-account key) with spec.pki.certificateValidityDays, writes the files that changed
-        on each host (atomically; the old ones kept under /var/lib/k8sctl/backup/certs-<time>/),
-        and restarts the components that read them: etcd members one at a time, each healthy
-        before the next; API servers (static pod manifest moved out and back) one at a time, each
-        ready before the next; kubelets in the rollout policy's worker batches. Under the cluster
+        Re-issues the named leaf certificates in the local PKI store (never a CA or the \
+        service-account key) with spec.pki.certificateValidityDays, writes the files that changed \
+        on each host (atomically; the old ones kept under /var/lib/k8sctl/backup/certs-<time>/), \
+        and restarts the components that read them: etcd members one at a time, each healthy \
+        before the next; API servers (static pod manifest moved out and back) one at a time, each \
+        ready before the next; kubelets in the rollout policy's worker batches. Under the cluster \
         lock; the inventory's hosts must be the applied ones.
 
         Names (see `k8sctl certs list`): \(CertificateRenewal.renewableNames.joined(separator: ", ")).
 
-        Exit codes: 0 renewed, 1 refused or a host did not come back, 2 unusable input (unknown
+        Exit codes: 0 renewed, 1 refused or a host did not come back, 2 unusable input (unknown \
         names, unreachable hosts).
         """)
 

@@ -9,19 +9,19 @@ struct EtcdRestoreCommand: AsyncParsableCommand {
         commandName: "restore",
         abstract: "Disaster recovery: restore every etcd member from one snapshot.",
         discussion: """
-        SNAPSHOT is a local file (uploaded to every etcd member, checksum-verified) or, when no such
+        SNAPSHOT is a local file (uploaded to every etcd member, checksum-verified) or, when no such \
         local file exists, an absolute path on the etcd hosts (copied to members that lack it).
 
-        Before anything stops: every host must answer, the snapshot must be identical on every
-        member and restore cleanly beside each live data directory (the integrity check). Then,
-        after confirmation: the API servers' static pods are parked (so nothing writes), etcd stops
-        on every member, each data directory is moved aside to <dataDir>.before-restore-<time>
-        (never deleted) and the restored one takes its place with a new cluster token, etcd starts
-        on every member, membership and health are verified, and the control plane comes back
+        Before anything stops: every host must answer, the snapshot must be identical on every \
+        member and restore cleanly beside each live data directory (the integrity check). Then, \
+        after confirmation: the API servers' static pods are parked (so nothing writes), etcd stops \
+        on every member, each data directory is moved aside to <dataDir>.before-restore-<time> \
+        (never deleted) and the restored one takes its place with a new cluster token, etcd starts \
+        on every member, membership and health are verified, and the control plane comes back \
         (/readyz on every control-plane host). Everything written after the snapshot is lost.
 
-        Exit codes: 0 restored, 1 the restore failed partway (the message says where and what is
-        kept), 2 nothing was changed: a missing or corrupt snapshot, unreachable hosts, or no
+        Exit codes: 0 restored, 1 the restore failed partway (the message says where and what is \
+        kept), 2 nothing was changed: a missing or corrupt snapshot, unreachable hosts, or no \
         confirmation (--yes, or answer `yes` on a terminal).
         """)
 

@@ -10,14 +10,14 @@ struct EtcdSnapshotCommand: AsyncParsableCommand {
         commandName: "snapshot",
         abstract: "Take an etcd snapshot on the cluster (verified), optionally copying it here.",
         discussion: """
-        Runs the etcd-backup operation (`k8sctl plan --operation etcd-backup` shows it) under the
-        cluster lock: the first etcd member's health, `etcdctl snapshot save` into
-        spec.etcd.snapshotDir under a temporary name, `snapshot status`, rename, and retention of the
-        newest spec.etcd.snapshotRetention snapshots. Prints where the snapshot is, its sha256,
-        etcd revision and key count. With --pull DIR the file is copied into DIR (mode 0600: it
+        Runs the etcd-backup operation (`k8sctl plan --operation etcd-backup` shows it) under the \
+        cluster lock: the first etcd member's health, `etcdctl snapshot save` into \
+        spec.etcd.snapshotDir under a temporary name, `snapshot status`, rename, and retention of the \
+        newest spec.etcd.snapshotRetention snapshots. Prints where the snapshot is, its sha256, \
+        etcd revision and key count. With --pull DIR the file is copied into DIR (mode 0600: it \
         holds every Secret of the cluster) and its checksum compared with the host's.
 
-        Exit codes: 0 snapshot taken, 1 the snapshot failed or the lock is held, 2 unusable input
+        Exit codes: 0 snapshot taken, 1 the snapshot failed or the lock is held, 2 unusable input \
         (unreachable hosts, a missing --pull directory).
         """)
 
