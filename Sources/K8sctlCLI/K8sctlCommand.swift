@@ -24,6 +24,9 @@ public struct K8sctlCommand: AsyncParsableCommand {
             RenderCommand.self,
             ApplyCommand.self,
             UnlockCommand.self,
+            StopCommand.self,
+            StartCommand.self,
+            ResetCommand.self,
             StateCommand.self,
             VersionCommand.self,
         ]

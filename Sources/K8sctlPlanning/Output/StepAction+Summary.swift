@@ -16,7 +16,8 @@ extension StepAction {
             case .tcp(let address): "wait for tcp \(address) (≤ \(a.timeout))"
             case .https(let url, _, _, _): "wait for \(url) (≤ \(a.timeout))"
             case .command(let argv): "wait for `\(Self.display(argv))` (≤ \(a.timeout))"
-            }
+            case .nodeReady(let node): "wait for node \(node) Ready with a fresh heartbeat (≤ \(a.timeout))"
+            } + (a.staticPod.map { ", and for the new \($0) static pod when its manifest changed" } ?? "")
         case .etcdMemberAdd(let a): "etcd member add \(a.member) \(a.peerURL)" + (a.via.map { " via \($0)" } ?? "")
         case .etcdMemberRemove(let a): "etcd member remove \(a.member)" + (a.via.map { " via \($0)" } ?? "")
         case .cordon(let a): "cordon node \(a.node)"
