@@ -3,6 +3,7 @@ import Foundation
 import K8sctlExecutor
 import K8sctlPKI
 import K8sctlPlanning
+import K8sctlTransport
 
 /// What `stop` and `start` share: the inventory, output format, parallelism, playbook/template directories.
 struct PowerOptions: ParsableArguments {

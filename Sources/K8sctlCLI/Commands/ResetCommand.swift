@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import K8sctlExecutor
 import K8sctlPlanning
+import K8sctlTransport
 
 /// `k8sctl reset FILE HOST… | --all`: remove what k8sctl installed from hosts.
 struct ResetCommand: AsyncParsableCommand {

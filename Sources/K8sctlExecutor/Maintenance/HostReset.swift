@@ -87,7 +87,7 @@ public struct HostReset: Sendable {
         return try await session.run(hosts: staying, controlPlane: desired.controlPlaneHosts) { pool, controlPlane in
             request.sink(.phase("reading the applied state"))
             var state = try await StateStore().pull(from: controlPlane)
-            var targets: [(host: Host, cluster: Cluster)] = []
+            var targets: [(host: K8sctlModel.Host, cluster: Cluster)] = []
             for name in names {
                 targets.append(try await locate(name, state: state, controlPlane: controlPlane))
             }
@@ -106,7 +106,7 @@ public struct HostReset: Sendable {
                     continue
                 }
                 let plan = try installPlan(for: cluster, request: request)
-                let outcome = await resetOne(host, footprint: .of(host: host, in: cluster, plan: plan), connection: connection,
+                let outcome = await resetOne(host, footprint: ResetFootprint.of(host: host, in: cluster, plan: plan), connection: connection,
                                              request: request, destination: destination, report: &report)
                 guard outcome, host.isControlPlane || host.isWorker else { continue }
                 // Its kubelet is stopped now: a Node it registered again (a dead host that came back)
@@ -126,7 +126,7 @@ public struct HostReset: Sendable {
 
     /// The host as the cluster last knew it: removed while unreachable (recorded), or in an earlier
     /// revision's inventory (newest first). A host in the applied revision is still a member.
-    private func locate(_ name: String, state: AppliedState?, controlPlane: [any RemoteHost]) async throws -> (host: Host, cluster: Cluster) {
+    private func locate(_ name: String, state: AppliedState?, controlPlane: [any RemoteHost]) async throws -> (host: K8sctlModel.Host, cluster: Cluster) {
         if let state, let applied = InventoryLoader().load(text: state.inventory, file: "applied").cluster,
            applied.host(named: name) != nil {
             throw ResetRefusal.member(host: name, reason: "in the applied revision \(state.revision) (the inventory no longer has it, but apply has not removed it yet)")
@@ -144,7 +144,7 @@ public struct HostReset: Sendable {
     }
 
     /// Refuses hosts etcd still lists as members (by name or peer URL), asked through a member that stays.
-    private func refuseMembers(_ hosts: [Host], desired: Cluster, pool: HostPool) async throws {
+    private func refuseMembers(_ hosts: [K8sctlModel.Host], desired: Cluster, pool: HostPool) async throws {
         for member in desired.etcdHosts {
             guard let via = await pool.connection(member.name) else { continue }
             let etcdctl = EtcdMemberStep.etcdctl(endpoint: "https://\(member.clusterAddress.urlHost):\(desired.etcd.clientPort)")
@@ -205,7 +205,7 @@ public struct HostReset: Sendable {
                 request.sink(.batchStarted(index: index + 1, name: ["workers", "control plane", "etcd"][index], hosts: group.map(\.name)))
                 for host in group {
                     guard let connection = await pool.connection(host.name) else { continue }
-                    _ = await resetOne(host, footprint: .of(host: host, in: desired, plan: plan), connection: connection,
+                    _ = await resetOne(host, footprint: ResetFootprint.of(host: host, in: desired, plan: plan), connection: connection,
                                        request: request, destination: destination, report: &report)
                 }
             }
@@ -228,7 +228,7 @@ public struct HostReset: Sendable {
         }
     }
 
-    private func resetOne(_ host: Host, footprint: ResetFootprint, connection: any RemoteHost, request: ResetRequest,
+    private func resetOne(_ host: K8sctlModel.Host, footprint: ResetFootprint, connection: any RemoteHost, request: ResetRequest,
                           destination: String, report: inout ApplyReport) async -> Bool {
         let started = ContinuousClock.now
         do {
