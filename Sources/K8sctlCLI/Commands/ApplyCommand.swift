@@ -37,6 +37,10 @@ struct ApplyCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Progress output: text (one line per step) or json (one event per line).")
     var output: OutputFormat = .text
 
+    @Option(name: .long, parsing: .singleValue,
+            help: "A host removed from the inventory that is dead: remove its Node and etcd member through the hosts that stay, run nothing on it (repeatable).")
+    var removeUnreachable: [String] = []
+
     @Option(name: .long, help: "How many hosts work at once.")
     var parallelism: Int = 64
 
@@ -77,6 +81,7 @@ struct ApplyCommand: AsyncParsableCommand {
                                    templates: library, pkiStore: store, connector: HostConnector(settings: cluster.ssh),
                                    parallelism: parallelism, sink: { printer.handle($0) }, interrupt: interrupt)
         request.rollback = rollback
+        request.removeUnreachable = Set(removeUnreachable)
         let report: ApplyReport
         do {
             report = try await Applier().apply(request)

@@ -22,7 +22,8 @@ final class ApplyEventPrinter: Sendable {
         FileHandle.standardError.write(Data("k8sctl: \(text)\n".utf8))
     }
 
-    func finish(_ report: ApplyReport) {
+    /// - Parameter success: the verdict word for a run that succeeded (`converged`, `stopped`…).
+    func finish(_ report: ApplyReport, success: String = "converged") {
         if format == .json {
             let summary: [String: Any] = [
                 "event": "finished", "succeeded": report.succeeded, "revision": report.revision as Any,
@@ -44,7 +45,7 @@ final class ApplyEventPrinter: Sendable {
         write("")
         for row in TextTable.render(rows) { write(row) }
         for failure in report.failures { write("FAILED \(failure)") }
-        let verdict = report.succeeded ? "converged" : (report.stoppedReason ?? "failed")
+        let verdict = report.succeeded ? success : (report.stoppedReason ?? "failed")
         write(String(format: "\n%@: %d changed, %d ok, %d failed on %d hosts in %.1fs%@", verdict, report.changedCount,
                      report.okCount, report.failures.count, report.hosts.count, report.wallSeconds,
                      report.revision.map { " (revision \($0))" } ?? ""))

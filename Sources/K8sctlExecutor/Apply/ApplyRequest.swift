@@ -22,6 +22,9 @@ public struct ApplyRequest: Sendable {
     /// the version decrease is allowed (K8S-VERSION-002 is the point of it) and the rollback
     /// playbook restores the files saved by the upgrade.
     public var rollback: Bool = false
+    /// Hosts gone from the inventory that may be removed although they cannot be reached
+    /// (`apply --remove-unreachable`): see `UnreachableRemoval`.
+    public var removeUnreachable: Set<String> = []
 
     public init(inventoryPath: String, desired: Cluster, playbookDirectory: String, templates: TemplateLibrary,
                 pkiStore: PKIStore, connector: HostConnector, parallelism: Int = 64,
