@@ -88,17 +88,6 @@ public struct ClusterPowerOperation: Sendable {
 
     /// Step contexts for maintenance steps: nothing to write, connections to every host.
     static func contexts(for cluster: Cluster, request: ApplyRequest, pool: HostPool) async -> [String: StepContext] {
-        let ledger = ChangeLedger()
-        let peers: @Sendable (String) async -> (any RemoteHost)? = { name in await pool.connection(name) }
-        var contexts: [String: StepContext] = [:]
-        for host in cluster.hosts {
-            guard let connection = await pool.connection(host.name) else { continue }
-            contexts[host.name] = StepContext(
-                cluster: cluster, host: host, connection: connection, files: [:], pkiFiles: [],
-                artifacts: ArtifactStore(settings: cluster.artifacts,
-                                         baseDirectory: URL(fileURLWithPath: request.inventoryPath).deletingLastPathComponent()),
-                backupDirectory: nil, peers: peers, changes: ledger)
-        }
-        return contexts
+        await MaintenanceContexts.make(cluster: cluster, hosts: cluster.hosts, pool: pool, inventoryPath: request.inventoryPath)
     }
 }

@@ -14,8 +14,12 @@ struct LockedClusterSession {
     ///   - hosts: every host to connect to; an unreachable one refuses the run before anything is
     ///     touched (nothing is half-stopped or half-reset because a host was down).
     ///   - controlPlane: the hosts holding the lock and the applied state.
-    /// - Throws: `ExecutorError.refused` for unreachable hosts, `lockHeld`, or what `body` throws.
+    ///   - unreachable: the error for unreachable hosts, given the message (commands whose contract
+    ///     calls that unusable input, exit 2, pass `UnusableInput.init`).
+    /// - Throws: `ExecutorError.refused` (or `unreachable`'s error) for unreachable hosts, `lockHeld`,
+    ///   or what `body` throws.
     func run<T: Sendable>(hosts: [Host], controlPlane: [Host],
+                          unreachable: (String) -> any Error = { ExecutorError.refused(reason: $0) },
                           _ body: (HostPool, [any RemoteHost]) async throws -> T) async throws -> T {
         let pool = HostPool(connector: connector, parallelism: parallelism)
         sink(.phase("connecting to \(hosts.count) hosts"))
@@ -27,7 +31,7 @@ struct LockedClusterSession {
         }
         guard failures.isEmpty else {
             await pool.closeAll()
-            throw ExecutorError.refused(reason: "cannot reach \(failures.count) of \(hosts.count) hosts; nothing was changed:\n"
+            throw unreachable("cannot reach \(failures.count) of \(hosts.count) hosts; nothing was changed:\n"
                 + failures.keys.sorted().map { "  \($0): \(failures[$0]!)" }.joined(separator: "\n"))
         }
         var locked: [any RemoteHost] = []
