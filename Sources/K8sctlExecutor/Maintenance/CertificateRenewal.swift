@@ -65,6 +65,8 @@ public struct CertificateRenewal: Sendable {
             guard let applied = try await StateStore().pull(from: controlPlane) else {
                 throw ExecutorError.refused(reason: "\(cluster.name) was never applied; nothing to renew (apply issues fresh certificates)")
             }
+            // A stopped cluster has nothing to restart and no member to wait for.
+            if let stopped = applied.stopped { throw ExecutorError.refused(reason: stopped.refusal) }
             try Self.requireSameHosts(cluster, as: applied)
 
             request.sink(.phase("renewing \(names.count == renewable.count ? "every leaf certificate" : names.sorted().joined(separator: ", ")) in \(request.pkiStore.root.path)"))
