@@ -19,8 +19,10 @@ struct ApplyCommand: AsyncParsableCommand {
         batches. Nothing is written before all checks pass. A second apply with the same inventory
         changes nothing.
 
-        Ctrl-C (SIGINT/SIGTERM) finishes the steps in flight, starts nothing new, records where it
-        stopped and releases the lock; run apply again to resume.
+        Ctrl-C (SIGINT/SIGTERM), or `k8sctl abort` from anywhere, lets the batch in flight finish
+        (its hosts end up fully changed and uncordoned), starts no further batch, records where it
+        stopped and releases the lock; a second Ctrl-C stops at once (the state says which hosts may
+        be half-done). Run apply again to resume: hosts already done are skipped.
 
         Exit codes: 0 converged, 1 refused or failed (validation, a failed step, rollout stopped),
         2 unusable input.
@@ -69,7 +71,9 @@ struct ApplyCommand: AsyncParsableCommand {
         let printer = ApplyEventPrinter(format: output)
         let interrupt = InterruptFlag()
         let signals = SignalTrap(interrupt: interrupt) {
-            printer.note("interrupt: finishing the steps in flight, starting nothing new (Ctrl-C again to force quit)")
+            printer.note("interrupt: finishing the batch in flight, then stopping (Ctrl-C again to stop at once)")
+        } onSecond: {
+            printer.note("second interrupt: starting no new step; steps running now finish (Ctrl-C again to quit, leaving the lock)")
         }
         defer { signals.restore() }
 

@@ -38,7 +38,9 @@ public struct Applier: Sendable {
         let controlPlane = await connections(pool, desired.controlPlaneHosts)
         let lock = ClusterLock()
         do {
-            try await lock.acquire(on: controlPlane)
+            for stale in try await lock.acquire(on: controlPlane) {
+                sink(.warning("removed a stale abort request by \(stale.requestedBy) at \(stale.requestedAt) (it was for \(stale.target))"))
+            }
         } catch {
             // Close every session before the error reaches the CLI: a process exiting with libssh2
             // sessions still open on their threads can crash on the way out.
@@ -46,7 +48,7 @@ public struct Applier: Sendable {
             throw error
         }
         do {
-            let report = try await applyLocked(request, pool: pool, controlPlane: controlPlane, started: started)
+            let report = try await applyLocked(request, pool: pool, controlPlane: controlPlane, holder: lock.holder, started: started)
             await lock.release(on: controlPlane)
             await pool.closeAll()
             return report
@@ -57,7 +59,7 @@ public struct Applier: Sendable {
         }
     }
 
-    private func applyLocked(_ request: ApplyRequest, pool: HostPool, controlPlane: [any RemoteHost],
+    private func applyLocked(_ request: ApplyRequest, pool: HostPool, controlPlane: [any RemoteHost], holder: String,
                              started: ContinuousClock.Instant) async throws -> ApplyReport {
         let desired = request.desired
         let sink = request.sink
@@ -74,6 +76,11 @@ public struct Applier: Sendable {
             }
             previous = cluster
             if !applied.completed { sink(.warning("the last apply (revision \(applied.revision)) stopped: \(applied.stoppedAt ?? "unknown"); planning from revision before it again")) }
+        }
+        if let directive = request.rollbackDirective {
+            // A rollback plans from what the hosts run now, also when that revision stopped partway.
+            try directive.check(applied: applied)
+            previous = directive.from
         }
         if let previous {
             let removed = previous.hosts.filter { desired.host(named: $0.name) == nil }
@@ -122,7 +129,10 @@ public struct Applier: Sendable {
 
         sink(.phase("planning"))
         let drifted = driftedHosts(rendered: rendered, facts: facts, cluster: desired)
+        let resume = ResumePoint(applied: applied, desired: desired, drifted: drifted, rollback: request.rollbackDirective)
+        if let note = resume.note { sink(.phase(note)) }
         let plan = try makePlan(request: request, previous: previous, observed: observed, drifted: drifted)
+            .removingSteps(onHosts: Set(resume.skipped))
         let unsupported = Set(plan.steps.map(\.action.kind)).subtracting(StepRunner.implemented)
         if !unsupported.isEmpty {
             throw ExecutorError.refused(reason: "the plan needs actions this version cannot run yet (\(unsupported.map(\.rawValue).sorted().joined(separator: ", "))); nothing was changed")
@@ -160,7 +170,8 @@ public struct Applier: Sendable {
                     peers: peers, changes: ledger)
             }
             report = await PlanExecution(plan: plan, contexts: contexts, parallelism: request.parallelism,
-                                         sink: sink, interrupt: request.interrupt).run()
+                                         sink: sink, interrupt: request.interrupt,
+                                         abortCheck: { await AbortRequest.pending(for: holder, on: controlPlane) }).run()
         }
 
         // Record what the cluster now is whenever something changed, nothing was recorded yet, or the
@@ -174,7 +185,8 @@ public struct Applier: Sendable {
                     (host.host, Dictionary(host.files.map { ($0.path, Self.sha256($0.content)) }, uniquingKeysWith: { a, _ in a }))
                 }),
                 completed: report.succeeded, stoppedAt: report.stoppedReason,
-                baselineInventory: previous.map { NativeInventoryWriter().yaml(for: $0) })
+                baselineInventory: previous.map { NativeInventoryWriter().yaml(for: $0) },
+                stop: resume.record(report.stop))
             try await StateStore().push(state, to: controlPlane)
         }
         report.revision = revision

@@ -27,10 +27,12 @@ public struct AppliedState: Sendable, Hashable, Codable {
     /// When `completed` is false: the inventory of the last revision that completed, so the next
     /// apply plans the same change again (its steps are idempotent) instead of trusting a half-done one.
     public var baselineInventory: String?
+    /// When `completed` is false: where the rollout stopped (absent in states written before it existed).
+    public var stop: RolloutStop?
 
     public init(cluster: String, revision: Int, appliedAt: Date = Date(), k8sctlVersion: String, inventory: String,
                 files: [String: [String: String]], completed: Bool, stoppedAt: String? = nil,
-                baselineInventory: String? = nil) {
+                baselineInventory: String? = nil, stop: RolloutStop? = nil) {
         self.schemaVersion = AppliedState.currentSchemaVersion
         self.cluster = cluster
         self.revision = revision
@@ -41,6 +43,7 @@ public struct AppliedState: Sendable, Hashable, Codable {
         self.completed = completed
         self.stoppedAt = stoppedAt
         self.baselineInventory = completed ? nil : baselineInventory
+        self.stop = completed ? nil : stop
     }
 
     /// The inventory the next apply should plan from: this one if the run completed, else the

@@ -30,6 +30,10 @@ public struct ClusterLock: Sendable {
     if mkdir /var/lib/k8sctl/lock 2>/dev/null; then
       printf '%s\t%s\n' "$1" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" > /var/lib/k8sctl/lock/owner
       echo acquired
+      # An abort request aimed at another holder is stale (docs/lifecycle.md, "Abort").
+      if [ -f /var/lib/k8sctl/abort ] && [ "$(cut -f3 /var/lib/k8sctl/abort)" != "$1" ]; then
+        printf 'stale-abort\t'; cat /var/lib/k8sctl/abort; rm -f /var/lib/k8sctl/abort
+      fi
     else
       echo held
       cat /var/lib/k8sctl/lock/owner 2>/dev/null || printf 'unknown\tunknown\n'
@@ -39,12 +43,20 @@ public struct ClusterLock: Sendable {
     static let releaseScript = #"""
     set -u
     owner=$(cut -f1 /var/lib/k8sctl/lock/owner 2>/dev/null || true)
-    if [ "$1" = "--force" ] || [ "$owner" = "$1" ]; then rm -rf /var/lib/k8sctl/lock; echo released; else echo "not-ours $owner"; fi
+    if [ "$1" = "--force" ] || [ "$owner" = "$1" ]; then
+      rm -rf /var/lib/k8sctl/lock
+      # The request was for this run (or, forced, for a run that is gone): it has done its work.
+      if [ "$1" = "--force" ] || [ "$(cut -f3 /var/lib/k8sctl/abort 2>/dev/null)" = "$1" ]; then rm -f /var/lib/k8sctl/abort; fi
+      echo released
+    else echo "not-ours $owner"; fi
     """#
 
     /// Takes the lock on a majority of `hosts` (the control-plane hosts, in name order).
+    /// - Returns: stale abort requests removed on the way (aimed at another holder).
     /// - Throws: `ExecutorError.lockHeld` naming the holder and since when; locks taken so far are released.
-    public func acquire(on hosts: [any RemoteHost]) async throws {
+    @discardableResult
+    public func acquire(on hosts: [any RemoteHost]) async throws -> [AbortRequest] {
+        var stale: [AbortRequest] = []
         let ordered = hosts.sorted { $0.name < $1.name }
         let needed = ordered.count / 2 + 1
         var taken: [any RemoteHost] = []
@@ -53,7 +65,8 @@ public struct ClusterLock: Sendable {
             let lines = result.stdout.split(separator: "\n").map(String.init)
             if result.succeeded, lines.first == "acquired" {
                 taken.append(host)
-                if taken.count >= needed { return }
+                stale += lines.filter { $0.hasPrefix("stale-abort\t") }.compactMap { AbortRequest(line: String($0.dropFirst("stale-abort\t".count))) }
+                if taken.count >= needed { return stale }
                 continue
             }
             await release(on: taken)
