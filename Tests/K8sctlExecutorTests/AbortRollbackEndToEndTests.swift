@@ -47,6 +47,20 @@ struct AbortRollbackEndToEndTests {
         return sums
     }
 
+    /// Starts `k8sctl ARGS --output json` in the background, output to `log`.
+    static func start(_ arguments: [String], log: URL) throws -> (Process, FileHandle) {
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        let process = Process()
+        process.executableURL = K8sctlBinary.url
+        process.arguments = arguments + ["--output", "json"]
+        process.currentDirectoryURL = RepositoryPaths.root
+        let handle = try FileHandle(forWritingTo: log)
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        return (process, handle)
+    }
+
     /// Waits until `log` contains `text` while `process` runs.
     static func wait(for text: String, in log: URL, while process: Process) -> Bool {
         for _ in 0..<3000 {
@@ -84,15 +98,7 @@ struct AbortRollbackEndToEndTests {
             // 1. Upgrade in the background; abort from another process once the first worker batch runs.
             try write("1.31.5")
             let log = work.appendingPathComponent("upgrade.log")
-            FileManager.default.createFile(atPath: log.path, contents: nil)
-            let upgrade = Process()
-            upgrade.executableURL = K8sctlBinary.url
-            upgrade.arguments = ["apply", inventory.path, "--output", "json"]
-            upgrade.currentDirectoryURL = RepositoryPaths.root
-            let handle = try FileHandle(forWritingTo: log)
-            upgrade.standardOutput = handle
-            upgrade.standardError = handle
-            try upgrade.run()
+            let (upgrade, handle) = try Self.start(["apply", inventory.path], log: log)
             let reached = Self.wait(for: "\"name\":\"upgrade: workers 1/4\"", in: log, while: upgrade)
             let abort = try K8sctlBinary.run(["abort", inventory.path])
             upgrade.waitUntilExit()
@@ -114,6 +120,7 @@ struct AbortRollbackEndToEndTests {
             #expect(stop.hostsDone.contains(cp.name) && stop.hostsDone.contains(workers[0].name), "\(stop)")
             #expect(stop.hostsPending.contains(workers[3].name), "batch 4 ran although the abort came during batch 1: \(stop)")
             #expect(Set(stop.hostsDone + stop.hostsPending) == Set(cluster.nodes.map(\.name)))
+            print("abort: stopped after \(stop.batchName) (batch \(stop.batchIndex) of \(stop.batchCount)); done \(stop.hostsDone), pending \(stop.hostsPending)")
 
             // Every worker fully on one revision: all managed files and the kubelet binary.
             for node in workers {
@@ -133,11 +140,41 @@ struct AbortRollbackEndToEndTests {
             let idle = try K8sctlBinary.run(["abort", inventory.path])
             #expect(idle.status == 1 && idle.stderr.contains("no apply is running"), "\(idle.stdout)\(idle.stderr)")
 
-            // 2. Resume: hosts done are skipped, the rest upgraded.
+            // 2. Resume, interrupted by Ctrl-C in its first batch (when two or more are left): that batch
+            // finishes, the stop is recorded with the hosts done before and now.
+            var done = stop.hostsDone
+            var stoppedRevision = stopped.revision
+            if stop.hostsPending.count >= 2 {
+                let interruptLog = work.appendingPathComponent("interrupted.log")
+                let (interrupted, interruptHandle) = try Self.start(["apply", inventory.path], log: interruptLog)
+                let started = Self.wait(for: "\"event\":\"batch-started\"", in: interruptLog, while: interrupted)
+                kill(interrupted.processIdentifier, SIGINT)
+                interrupted.waitUntilExit()
+                try interruptHandle.close()
+                let text = (try? String(contentsOf: interruptLog, encoding: .utf8)) ?? ""
+                try #require(started, "the resumed apply started no batch:\n\(text.suffix(3000))")
+                #expect(text.contains("resuming revision \(stopped.revision)"), "\(text.prefix(3000))")
+                #expect(interrupted.terminationStatus == 1, "\(text.suffix(3000))")
+                let again = try Self.pull(inventory)
+                let second = try #require(again.stop, "no stop record after Ctrl-C")
+                #expect(second.abortedBy?.contains("Ctrl-C") == true, "\(second)")
+                #expect(Set(stop.hostsDone).isSubset(of: Set(second.hostsDone)) && second.hostsDone.count > stop.hostsDone.count, "\(second)")
+                #expect(!second.immediate)
+                for node in workers {
+                    let onNew = try UpgradeEndToEndTests.kubeletSHA(cluster, node) == newKubelet
+                    #expect(onNew == second.hostsDone.contains(node.name), "\(node.name): kubelet does not match the stop record \(second)")
+                    #expect(try !UpgradeEndToEndTests.unschedulable(cluster, via: cp, node), "\(node.name) left cordoned after Ctrl-C")
+                }
+                print("Ctrl-C: stopped after \(second.batchName); done \(second.hostsDone), pending \(second.hostsPending)")
+                done = second.hostsDone
+                stoppedRevision = again.revision
+            }
+
+            // 3. Resume to the end: hosts done are skipped, the rest upgraded.
             let resumed = try K8sctlBinary.run(["apply", inventory.path])
             #expect(resumed.status == 0, "resume failed:\n\(resumed.stdout.suffix(4000))\n\(resumed.stderr)")
-            #expect(resumed.stdout.contains("resuming revision \(stopped.revision)"), "\(resumed.stdout.prefix(3000))")
-            for name in stop.hostsDone {
+            #expect(resumed.stdout.contains("resuming revision \(stoppedRevision)"), "\(resumed.stdout.prefix(3000))")
+            for name in done {
                 #expect(!resumed.stdout.contains(" \(name) › "), "\(name) was done but ran steps again:\n\(resumed.stdout.suffix(4000))")
             }
             for node in workers {
@@ -147,7 +184,7 @@ struct AbortRollbackEndToEndTests {
             let upgraded = try Self.pull(inventory)
             #expect(upgraded.completed && upgraded.stop == nil)
 
-            // 3. Refused rollback: one worker's backups are missing. Exit 2, nothing touched.
+            // 4. Refused rollback: one worker's backups are missing. Exit 2, nothing touched.
             let victim = workers[2]
             try #require(try cluster.ssh(victim, ["mv", "/var/lib/k8sctl/backup/v1.31.4", "/var/lib/k8sctl/backup-aside"]).succeeded)
             let before = try workers.map { try UpgradeEndToEndTests.kubeletSHA(cluster, $0) }
@@ -157,11 +194,12 @@ struct AbortRollbackEndToEndTests {
             #expect(try workers.map { try UpgradeEndToEndTests.kubeletSHA(cluster, $0) } == before)
             #expect(try Self.pull(inventory).revision == upgraded.revision)
             let noSuch = try K8sctlBinary.run(["rollback", inventory.path, "--to", "99"])
-            #expect(noSuch.status == 2 && noSuch.stderr.contains("revision 99 does not exist")
-                    && noSuch.stderr.contains("revisions 1, 2, 3"), "\(noSuch.stderr)")
+            #expect(noSuch.status == 2 && noSuch.stderr.contains("revision 99 does not exist"), "\(noSuch.stderr)")
+            let listed = (1...upgraded.revision).map(String.init).joined(separator: ", ")
+            #expect(noSuch.stderr.contains("revisions \(listed) (current: \(upgraded.revision))"), "\(noSuch.stderr)")
             try #require(try cluster.ssh(victim, ["mv", "/var/lib/k8sctl/backup-aside", "/var/lib/k8sctl/backup/v1.31.4"]).succeeded)
 
-            // 4. Rollback with the inventory still saying 1.31.5: back to revision 1's files and binaries.
+            // 5. Rollback with the inventory still saying 1.31.5: back to revision 1's files and binaries.
             let rollback = try K8sctlBinary.run(["rollback", inventory.path])
             #expect(rollback.status == 0, "rollback failed:\n\(rollback.stdout.suffix(4000))\n\(rollback.stderr)")
             #expect(rollback.stdout.contains("revision \(upgraded.revision) (Kubernetes 1.31.5"), "\(rollback.stdout.prefix(2000))")

@@ -172,6 +172,7 @@ public struct Applier: Sendable {
             report = await PlanExecution(plan: plan, contexts: contexts, parallelism: request.parallelism,
                                          sink: sink, interrupt: request.interrupt,
                                          abortCheck: { await AbortRequest.pending(for: holder, on: controlPlane) }).run()
+            report.stop = resume.record(report.stop)
         }
 
         // Record what the cluster now is whenever something changed, nothing was recorded yet, or the
@@ -186,7 +187,7 @@ public struct Applier: Sendable {
                 }),
                 completed: report.succeeded, stoppedAt: report.stoppedReason,
                 baselineInventory: previous.map { NativeInventoryWriter().yaml(for: $0) },
-                stop: resume.record(report.stop))
+                stop: report.stop)
             try await StateStore().push(state, to: controlPlane)
         }
         report.revision = revision
