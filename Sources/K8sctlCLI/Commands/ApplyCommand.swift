@@ -36,39 +36,18 @@ struct ApplyCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Roll back: the inventory's version is the one applied before the last upgrade; its saved files and binaries are restored.")
     var rollback = false
 
-    @Option(name: .long, help: "Progress output: text (one line per step) or json (one event per line).")
-    var output: OutputFormat = .text
-
-    @Option(name: .long, help: "How many hosts work at once.")
-    var parallelism: Int = 64
-
-    @Option(name: .long, help: "Playbook directory (default: the shipped playbooks/).")
-    var playbooks: String?
-
-    @Option(name: .long, help: "Template directory (default: the shipped templates/).")
-    var templates: String?
-
-    @Option(name: .long, help: "The local PKI store (default: <inventory dir>/.k8sctl/<cluster>/pki).")
-    var pki: String?
-
-    mutating func validate() throws {
-        guard parallelism >= 1 else { throw ValidationError("--parallelism must be at least 1") }
-    }
+    @OptionGroup var options: ApplyRunOptions
 
     func run() async throws {
         let cluster = try CommandContext.loadCluster(path: inventory)
-        guard let playbookDirectory = ShippedDirectoryLocator.playbooks(explicit: playbooks).locate() else {
-            CommandContext.printError("no playbooks found; pass --playbooks DIR or set K8SCTL_PLAYBOOKS")
-            throw CommandContext.unusableInput
-        }
-        let library = try CommandContext.loadTemplates(explicit: templates)
-        let store = pki.map { PKIStore(root: URL(fileURLWithPath: $0)) }
-            ?? PKIStore.defaultLocation(inventoryPath: inventory, clusterName: cluster.name)
+        let playbookDirectory = try options.playbookDirectory()
+        let library = try options.templateLibrary()
+        let store = options.pkiStore(inventory: inventory, clusterName: cluster.name)
         if cluster.ssh.hostKeyPolicy == .insecureIgnore {
             CommandContext.printError("warning: hostKeyPolicy insecure-ignore: host keys are not verified; anyone on the path can impersonate a host")
         }
 
-        let printer = ApplyEventPrinter(format: output)
+        let printer = ApplyEventPrinter(format: options.output)
         let interrupt = InterruptFlag()
         let signals = SignalTrap(interrupt: interrupt) {
             printer.note("interrupt: finishing the batch in flight, then stopping (Ctrl-C again to stop at once)")
@@ -79,7 +58,7 @@ struct ApplyCommand: AsyncParsableCommand {
 
         var request = ApplyRequest(inventoryPath: inventory, desired: cluster, playbookDirectory: playbookDirectory,
                                    templates: library, pkiStore: store, connector: HostConnector(settings: cluster.ssh),
-                                   parallelism: parallelism, sink: { printer.handle($0) }, interrupt: interrupt)
+                                   parallelism: options.parallelism, sink: { printer.handle($0) }, interrupt: interrupt)
         request.rollback = rollback
         let report: ApplyReport
         do {

@@ -35,34 +35,18 @@ struct RollbackCommand: AsyncParsableCommand {
     @Argument(help: "The inventory file (its control-plane hosts and ssh settings are used).")
     var inventory: String
 
-    @Option(name: .long, help: "The revision to return to (default: the previous one).")
+    @Option(name: .long, help: ArgumentHelp("The revision to return to (default: the previous one).", valueName: "revision"))
     var to: Int?
 
     @Flag(name: .long, help: "Go ahead despite the refusals marked as overridable (etcd storage format, Kubernetes minor).")
     var force = false
 
-    @Option(name: .long, help: "Progress output: text or json.")
-    var output: ApplyCommand.OutputFormat = .text
-
-    @Option(name: .long, help: "How many hosts work at once.")
-    var parallelism: Int = 64
-
-    @Option(name: .long, help: "Playbook directory (default: the shipped playbooks/).")
-    var playbooks: String?
-
-    @Option(name: .long, help: "Template directory (default: the shipped templates/).")
-    var templates: String?
-
-    @Option(name: .long, help: "The local PKI store (default: <inventory dir>/.k8sctl/<cluster>/pki).")
-    var pki: String?
+    @OptionGroup var options: ApplyRunOptions
 
     func run() async throws {
         let cluster = try CommandContext.loadCluster(path: inventory, quietWarnings: true)
-        guard let playbookDirectory = ShippedDirectoryLocator.playbooks(explicit: playbooks).locate() else {
-            CommandContext.printError("no playbooks found; pass --playbooks DIR or set K8SCTL_PLAYBOOKS")
-            throw CommandContext.unusableInput
-        }
-        let library = try CommandContext.loadTemplates(explicit: templates)
+        let playbookDirectory = try options.playbookDirectory()
+        let library = try options.templateLibrary()
 
         let outcome: RollbackPreparation.Outcome
         do {
@@ -98,9 +82,8 @@ struct RollbackCommand: AsyncParsableCommand {
             throw CommandContext.unusableInput
         }
 
-        let store = pki.map { PKIStore(root: URL(fileURLWithPath: $0)) }
-            ?? PKIStore.defaultLocation(inventoryPath: inventory, clusterName: cluster.name)
-        let printer = ApplyEventPrinter(format: output)
+        let store = options.pkiStore(inventory: inventory, clusterName: cluster.name)
+        let printer = ApplyEventPrinter(format: options.output)
         let interrupt = InterruptFlag()
         let signals = SignalTrap(interrupt: interrupt) {
             printer.note("interrupt: finishing the batch in flight, then stopping (Ctrl-C again to stop at once)")
@@ -108,7 +91,7 @@ struct RollbackCommand: AsyncParsableCommand {
         defer { signals.restore() }
         var request = ApplyRequest(inventoryPath: inventory, desired: prepared.target, playbookDirectory: playbookDirectory,
                                    templates: library, pkiStore: store, connector: HostConnector(settings: prepared.target.ssh),
-                                   parallelism: parallelism, sink: { printer.handle($0) }, interrupt: interrupt)
+                                   parallelism: options.parallelism, sink: { printer.handle($0) }, interrupt: interrupt)
         request.rollback = assessment.usesBackups
         request.rollbackDirective = prepared.directive
         let report: ApplyReport

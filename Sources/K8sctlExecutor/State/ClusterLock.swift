@@ -19,8 +19,7 @@ public struct ClusterLock: Sendable {
 
     /// `user@machine pid N`, what the second runner is told.
     public static func defaultHolder() -> String {
-        let user = ProcessInfo.processInfo.environment["USER"] ?? "uid \(getuid())"
-        return "\(user)@\(ProcessInfo.processInfo.hostName) pid \(getpid())"
+        "\(AbortRequest.defaultRequester()) pid \(getpid())"
     }
 
     static let acquireScript = #"""
@@ -37,6 +36,7 @@ public struct ClusterLock: Sendable {
     else
       echo held
       cat /var/lib/k8sctl/lock/owner 2>/dev/null || printf 'unknown\tunknown\n'
+      cat /var/lib/k8sctl/abort 2>/dev/null || true
     fi
     """#
 
@@ -72,7 +72,12 @@ public struct ClusterLock: Sendable {
             await release(on: taken)
             if lines.first == "held" {
                 let fields = (lines.dropFirst().first ?? "unknown\tunknown").split(separator: "\t").map(String.init)
-                throw ExecutorError.lockHeld(holder: fields.first ?? "unknown", since: fields.count > 1 ? fields[1] : "unknown", host: host.name)
+                let holder = fields.first ?? "unknown"
+                // A pending `k8sctl abort` for that run is worth knowing: it will stop after its batch.
+                let abort = lines.dropFirst(2).first.flatMap { AbortRequest(line: $0) }.flatMap { $0.applies(to: holder) ? $0 : nil }
+                let since = (fields.count > 1 ? fields[1] : "unknown")
+                    + (abort.map { " (abort requested by \($0.requestedBy) at \($0.requestedAt): it stops after its batch in flight)" } ?? "")
+                throw ExecutorError.lockHeld(holder: holder, since: since, host: host.name)
             }
             throw ExecutorError.factsFailed(host: host.name, outcome: result.outcomeDescription, stderr: result.stderrTail())
         }
