@@ -156,3 +156,35 @@ struct RollbackAssessmentTests {
         #expect(RollbackAssessment.snapshotFile(among: files, after: try #require(SemanticVersion("1.32.1"))) == nil)
     }
 }
+
+/// A rollback that stopped is finished before any other rollback.
+struct StoppedRollbackTests {
+    static func state(inventory: Cluster, baseline: Cluster) -> AppliedState {
+        AppliedState(cluster: "rb", revision: 4, k8sctlVersion: "test", inventory: NativeInventoryWriter().yaml(for: inventory), files: [:],
+                     completed: false, stoppedAt: "aborted", baselineInventory: NativeInventoryWriter().yaml(for: baseline),
+                     stop: RolloutStop(reason: "aborted", batchIndex: 1, batchName: "rollback: workers 2/2", batchCount: 3,
+                                       hostsDone: ["w2"], hostsPending: ["w1", "cp1"]))
+    }
+
+    @Test func aStoppedRollback_isResumed_andAnotherTargetRefusedUntilItIsDone() throws {
+        let older = RollbackAssessmentTests.cluster("1.31.4", etcd: "3.5.15"), newer = RollbackAssessmentTests.cluster("1.31.5", etcd: "3.5.15")
+        let state = Self.state(inventory: older, baseline: newer)
+        guard case .ready(let resumed)? = try RollbackPreparation.resumeOfStoppedRollback(state, requested: nil, ssh: older.ssh) else {
+            Issue.record("a stopped rollback was not resumed")
+            return
+        }
+        #expect(resumed.resumesStoppedRollback)
+        #expect(resumed.target.kubernetes.version == older.kubernetes.version)
+        #expect(resumed.assessment.usesBackups)
+        guard case .refused(let refusals)? = try RollbackPreparation.resumeOfStoppedRollback(state, requested: 1, ssh: older.ssh) else {
+            Issue.record("--to during a stopped rollback was not refused")
+            return
+        }
+        #expect(refusals.first?.description.contains("finish it first with `k8sctl rollback`") == true, "\(refusals)")
+    }
+
+    @Test func aStoppedUpgrade_isNoStoppedRollback() throws {
+        let older = RollbackAssessmentTests.cluster("1.31.4", etcd: "3.5.15"), newer = RollbackAssessmentTests.cluster("1.31.5", etcd: "3.5.15")
+        #expect(try RollbackPreparation.resumeOfStoppedRollback(Self.state(inventory: newer, baseline: older), requested: nil, ssh: older.ssh) == nil)
+    }
+}

@@ -55,7 +55,7 @@ public struct RollbackPreparation: Sendable {
         }
         guard let state = try await StateStore().pull(from: controlPlane) else { return .refused([.neverApplied(cluster: inventory.name)]) }
         let available = await revisions(on: controlPlane)
-        if let resumed = try resumeOfStoppedRollback(state, requested: requested) { return resumed }
+        if let resumed = try Self.resumeOfStoppedRollback(state, requested: requested, ssh: inventory.ssh) { return resumed }
 
         let targetRevision: Int
         if let requested {
@@ -67,11 +67,11 @@ public struct RollbackPreparation: Sendable {
                 inventory: { await self.inventoryText($0, on: controlPlane) }) else { return .refused([.noEarlierRevision(current: state.revision)]) }
             targetRevision = found
         }
-        let current = try load(state.inventory, revision: state.revision)
+        let current = try Self.load(state.inventory, revision: state.revision)
         guard let targetText = await inventoryText(targetRevision, on: controlPlane) else {
             throw ExecutorError.refused(reason: "\(AppliedState.revisionPath(targetRevision)) could not be read on any control-plane host; nothing was changed")
         }
-        var target = try load(targetText, revision: targetRevision)
+        var target = try Self.load(targetText, revision: targetRevision)
         target.ssh = inventory.ssh
 
         // Every host in both revisions: does it hold what the upgrade saved?
@@ -108,9 +108,10 @@ public struct RollbackPreparation: Sendable {
 
     /// A rollback that stopped partway (its inventory older than the revision it started from) is
     /// finished before anything else: its hosts are split between the two revisions.
-    private func resumeOfStoppedRollback(_ state: AppliedState, requested: Int?) throws -> Outcome? {
+    static func resumeOfStoppedRollback(_ state: AppliedState, requested: Int?, ssh: SSHSettings) throws -> Outcome? {
         guard !state.completed, let baselineText = state.baselineInventory else { return nil }
-        let stopped = try load(state.inventory, revision: state.revision)
+        var stopped = try load(state.inventory, revision: state.revision)
+        stopped.ssh = ssh
         let from = try load(baselineText, revision: state.revision - 1)
         guard stopped.kubernetes.version < from.kubernetes.version || stopped.etcdVersion < from.etcdVersion else { return nil }
         if let requested {
@@ -141,7 +142,7 @@ public struct RollbackPreparation: Sendable {
         return nil
     }
 
-    private func load(_ text: String, revision: Int) throws -> Cluster {
+    static func load(_ text: String, revision: Int) throws -> Cluster {
         let loaded = InventoryLoader().load(text: text, file: "cluster:\(AppliedState.revisionPath(revision))")
         guard let cluster = loaded.cluster else {
             throw ExecutorError.refused(reason: "revision \(revision) saved on the cluster does not load: "
