@@ -91,10 +91,17 @@ struct AbortRollbackEndToEndTests {
                 try text.write(to: inventory, atomically: true, encoding: .utf8)
             }
             try write("1.31.4")
+            // Phase times are printed (not asserted): figures for the docs on a loaded machine.
+            var phaseStart = Date()
+            func phase(_ name: String) {
+                print(String(format: "phase %@: %.1fs", name, Date().timeIntervalSince(phaseStart)))
+                phaseStart = Date()
+            }
             let install = try K8sctlBinary.run(["apply", inventory.path])
             try #require(install.status == 0, "install failed:\n\(install.stdout.suffix(3000))\n\(install.stderr)")
             let installed = try Self.pull(inventory)
 
+            phase("install")
             // 1. Upgrade in the background; abort from another process once the first worker batch runs.
             try write("1.31.5")
             let log = work.appendingPathComponent("upgrade.log")
@@ -140,6 +147,7 @@ struct AbortRollbackEndToEndTests {
             let idle = try K8sctlBinary.run(["abort", inventory.path])
             #expect(idle.status == 1 && idle.stderr.contains("no apply is running"), "\(idle.stdout)\(idle.stderr)")
 
+            phase("upgrade until aborted")
             // 2. Resume, interrupted by Ctrl-C in its first batch (when two or more are left): that batch
             // finishes, the stop is recorded with the hosts done before and now.
             var done = stop.hostsDone
@@ -170,6 +178,7 @@ struct AbortRollbackEndToEndTests {
                 stoppedRevision = again.revision
             }
 
+            phase("resume interrupted by Ctrl-C")
             // 3. Resume to the end: hosts done are skipped, the rest upgraded.
             let resumed = try K8sctlBinary.run(["apply", inventory.path])
             #expect(resumed.status == 0, "resume failed:\n\(resumed.stdout.suffix(4000))\n\(resumed.stderr)")
@@ -184,6 +193,7 @@ struct AbortRollbackEndToEndTests {
             let upgraded = try Self.pull(inventory)
             #expect(upgraded.completed && upgraded.stop == nil)
 
+            phase("resume to the end")
             // 4. Refused rollback: one worker's backups are missing. Exit 2, nothing touched.
             let victim = workers[2]
             try #require(try cluster.ssh(victim, ["mv", "/var/lib/k8sctl/backup/v1.31.4", "/var/lib/k8sctl/backup-aside"]).succeeded)
@@ -199,6 +209,7 @@ struct AbortRollbackEndToEndTests {
             #expect(noSuch.stderr.contains("revisions \(listed) (current: \(upgraded.revision))"), "\(noSuch.stderr)")
             try #require(try cluster.ssh(victim, ["mv", "/var/lib/k8sctl/backup-aside", "/var/lib/k8sctl/backup/v1.31.4"]).succeeded)
 
+            phase("refused rollbacks")
             // 5. Rollback with the inventory still saying 1.31.5: back to revision 1's files and binaries.
             let rollback = try K8sctlBinary.run(["rollback", inventory.path])
             #expect(rollback.status == 0, "rollback failed:\n\(rollback.stdout.suffix(4000))\n\(rollback.stderr)")
@@ -217,6 +228,7 @@ struct AbortRollbackEndToEndTests {
             }
             #expect(try LifecycleEndToEndTests.healthyCount(cluster, via: cp, endpoints: [cp]) == 1)
             #expect(try cluster.ssh(cp, ["systemctl", "is-active", "etcd"]).stdout == "active\n")
+            phase("rollback")
         }
     }
 }
