@@ -26,6 +26,9 @@ public struct K8sctlCommand: AsyncParsableCommand {
             UnlockCommand.self,
             AbortCommand.self,
             RollbackCommand.self,
+            StopCommand.self,
+            StartCommand.self,
+            ResetCommand.self,
             StateCommand.self,
             VersionCommand.self,
         ]

@@ -25,7 +25,7 @@ struct AbortRollbackEndToEndTests {
         var revision: Int
         var completed: Bool
         var files: [String: [String: String]]
-        var stop: Stop?
+        var rolloutStop: Stop?
         var inventory: String
     }
 
@@ -120,7 +120,7 @@ struct AbortRollbackEndToEndTests {
             // Where it stopped, as the state records it.
             let stopped = try Self.pull(inventory)
             #expect(!stopped.completed)
-            let stop = try #require(stopped.stop, "no stop record")
+            let stop = try #require(stopped.rolloutStop, "no stop record")
             #expect(stop.reason.contains("aborted by") && stop.abortedBy != nil && stop.abortedAt != nil, "\(stop)")
             #expect(!stop.immediate)
             #expect(stop.batchName.hasPrefix("upgrade: workers"), "\(stop)")
@@ -164,7 +164,7 @@ struct AbortRollbackEndToEndTests {
                 #expect(text.contains("resuming revision \(stopped.revision)"), "\(text.prefix(3000))")
                 #expect(interrupted.terminationStatus == 1, "\(text.suffix(3000))")
                 let again = try Self.pull(inventory)
-                let second = try #require(again.stop, "no stop record after Ctrl-C")
+                let second = try #require(again.rolloutStop, "no stop record after Ctrl-C")
                 #expect(second.abortedBy?.contains("Ctrl-C") == true, "\(second)")
                 #expect(Set(stop.hostsDone).isSubset(of: Set(second.hostsDone)) && second.hostsDone.count > stop.hostsDone.count, "\(second)")
                 #expect(!second.immediate)
@@ -191,7 +191,7 @@ struct AbortRollbackEndToEndTests {
                 #expect(try !UpgradeEndToEndTests.unschedulable(cluster, via: cp, node))
             }
             let upgraded = try Self.pull(inventory)
-            #expect(upgraded.completed && upgraded.stop == nil)
+            #expect(upgraded.completed && upgraded.rolloutStop == nil)
 
             phase("resume to the end")
             // 4. Refused rollback: one worker's backups are missing. Exit 2, nothing touched.

@@ -79,7 +79,7 @@ struct AbortSemanticsTests {
     static func stoppedState(inventory: String) -> AppliedState {
         AppliedState(cluster: "resume", revision: 2, k8sctlVersion: "test", inventory: inventory, files: [:], completed: false,
                      stoppedAt: "aborted", baselineInventory: "old",
-                     stop: RolloutStop(reason: "aborted", batchIndex: 2, batchName: "upgrade: workers 1/2", batchCount: 3,
+                     rolloutStop: RolloutStop(reason: "aborted", batchIndex: 2, batchName: "upgrade: workers 1/2", batchCount: 3,
                                        hostsDone: ["cp1", "w1"], hostsPending: ["w2"], abortedBy: "me", abortedAt: "t"))
     }
 

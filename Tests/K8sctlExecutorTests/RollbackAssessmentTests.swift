@@ -26,7 +26,7 @@ struct RollbackAssessmentTests {
 
     static func state(_ cluster: Cluster, revision: Int = 2, completed: Bool = true, stop: RolloutStop? = nil) -> AppliedState {
         AppliedState(cluster: cluster.name, revision: revision, k8sctlVersion: "test", inventory: NativeInventoryWriter().yaml(for: cluster),
-                     files: [:], completed: completed, stoppedAt: stop?.reason, baselineInventory: completed ? nil : "x", stop: stop)
+                     files: [:], completed: completed, stoppedAt: stop?.reason, baselineInventory: completed ? nil : "x", rolloutStop: stop)
     }
 
     static let allBackups = ["cp1": true, "w1": true, "w2": true]
@@ -162,7 +162,7 @@ struct StoppedRollbackTests {
     static func state(inventory: Cluster, baseline: Cluster) -> AppliedState {
         AppliedState(cluster: "rb", revision: 4, k8sctlVersion: "test", inventory: NativeInventoryWriter().yaml(for: inventory), files: [:],
                      completed: false, stoppedAt: "aborted", baselineInventory: NativeInventoryWriter().yaml(for: baseline),
-                     stop: RolloutStop(reason: "aborted", batchIndex: 1, batchName: "rollback: workers 2/2", batchCount: 3,
+                     rolloutStop: RolloutStop(reason: "aborted", batchIndex: 1, batchName: "rollback: workers 2/2", batchCount: 3,
                                        hostsDone: ["w2"], hostsPending: ["w1", "cp1"]))
     }
 

@@ -135,7 +135,7 @@ struct PlaybookLoaderTests {
         steps:
           - { name: a, on: all, action: wait, tcp: "x:1", command: [true] }
         """)
-        #expect(diagnostics.contains { $0.message.contains("exactly one of tcp, https, command (found 2)") })
+        #expect(diagnostics.contains { $0.message.contains("exactly one of tcp, https, command, nodeReady (found 2)") })
     }
 
     @Test func missingTemplate_isReportedAgainstTheGivenDirectory() throws {

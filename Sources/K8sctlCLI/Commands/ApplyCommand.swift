@@ -38,6 +38,10 @@ struct ApplyCommand: AsyncParsableCommand {
 
     @OptionGroup var options: ApplyRunOptions
 
+    @Option(name: .long, parsing: .singleValue,
+            help: "A host removed from the inventory that is dead: remove its Node and etcd member through the hosts that stay, run nothing on it (repeatable).")
+    var removeUnreachable: [String] = []
+
     func run() async throws {
         let cluster = try CommandContext.loadCluster(path: inventory)
         let playbookDirectory = try options.playbookDirectory()
@@ -60,6 +64,7 @@ struct ApplyCommand: AsyncParsableCommand {
                                    templates: library, pkiStore: store, connector: HostConnector(settings: cluster.ssh),
                                    parallelism: options.parallelism, sink: { printer.handle($0) }, interrupt: interrupt)
         request.rollback = rollback
+        request.removeUnreachable = Set(removeUnreachable)
         let report: ApplyReport
         do {
             report = try await Applier().apply(request)

@@ -22,7 +22,8 @@ final class ApplyEventPrinter: Sendable {
         FileHandle.standardError.write(Data("k8sctl: \(text)\n".utf8))
     }
 
-    func finish(_ report: ApplyReport) {
+    /// - Parameter success: the verdict word for a run that succeeded (`converged`, `stopped`…).
+    func finish(_ report: ApplyReport, success: String = "converged") {
         if format == .json {
             let summary: [String: Any] = [
                 "event": "finished", "succeeded": report.succeeded, "revision": report.revision as Any,
@@ -32,7 +33,7 @@ final class ApplyEventPrinter: Sendable {
                 },
                 "failures": report.failures.map { ["host": $0.host, "step": $0.step, "message": $0.message] },
                 "stoppedReason": report.stoppedReason as Any,
-                "stop": report.stop.map { stop -> [String: Any] in
+                "rolloutStop": report.stop.map { stop -> [String: Any] in
                     ["batchIndex": stop.batchIndex, "batchCount": stop.batchCount, "batchName": stop.batchName,
                      "hostsDone": stop.hostsDone, "hostsPending": stop.hostsPending, "abortedBy": stop.abortedBy as Any,
                      "abortedAt": stop.abortedAt as Any, "immediate": stop.immediate]
@@ -49,7 +50,7 @@ final class ApplyEventPrinter: Sendable {
         write("")
         for row in TextTable.render(rows) { write(row) }
         for failure in report.failures { write("FAILED \(failure)") }
-        let verdict = report.succeeded ? "converged" : (report.stoppedReason ?? "failed")
+        let verdict = report.succeeded ? success : (report.stoppedReason ?? "failed")
         write(String(format: "\n%@: %d changed, %d ok, %d failed on %d hosts in %.1fs%@", verdict, report.changedCount,
                      report.okCount, report.failures.count, report.hosts.count, report.wallSeconds,
                      report.revision.map { " (revision \($0))" } ?? ""))

@@ -67,6 +67,7 @@ public struct Applier: Sendable {
         // The previous revision, from the cluster itself.
         sink(.phase("reading the applied state"))
         let applied = try await StateStore().pull(from: controlPlane)
+        if let stopped = applied?.stopped { throw ExecutorError.refused(reason: stopped.refusal) }
         var previous: Cluster?
         if let applied, let baseline = applied.planningBaseline {
             let loaded = InventoryLoader().load(text: baseline, file: "cluster:\(AppliedState.revisionPath(applied.revision))")
@@ -82,10 +83,10 @@ public struct Applier: Sendable {
             try directive.check(applied: applied)
             previous = directive.from
         }
-        if let previous {
-            let removed = previous.hosts.filter { desired.host(named: $0.name) == nil }
-            if !removed.isEmpty { await pool.connect(removed) }
-        }
+        let removed = previous?.hosts.filter { desired.host(named: $0.name) == nil } ?? []
+        if !removed.isEmpty { await pool.connect(removed) }
+        let unreachableRemoved = try UnreachableRemoval.check(removed: removed, desired: desired, failures: await pool.failures,
+                                                              allowed: request.removeUnreachable, sink: sink)
 
         // Certificates: adopt the cluster's authorities, then reuse or issue.
         sink(.phase("certificates"))
@@ -109,11 +110,11 @@ public struct Applier: Sendable {
         let rendered = await EtcdBootstrapFlags().keepingNodeCopies(
             of: renderedForMembers, cluster: desired, facts: facts, joining: Set(options.etcdStates.keys),
             connection: { await pool.connection($0) })
-        let observed = ObservedState(hosts: facts.mapValues { fact in
+        let observed = UnreachableRemoval.marking(unreachableRemoved, in: ObservedState(hosts: facts.mapValues { fact in
             HostObservation(reachable: true,
                             etcdHealth: fact.etcdHealthy.map { $0 ? .healthy : .unhealthy } ?? .absent,
                             kubeletVersion: fact.componentVersions["kubelet"].flatMap(SemanticVersion.init))
-        })
+        }))
 
         sink(.phase("validating"))
         var findings = Validator().validate(ValidationInput(previous: previous, desired: desired, observed: observed))
@@ -131,7 +132,8 @@ public struct Applier: Sendable {
         let drifted = driftedHosts(rendered: rendered, facts: facts, cluster: desired)
         let resume = ResumePoint(applied: applied, desired: desired, drifted: drifted, rollback: request.rollbackDirective)
         if let note = resume.note { sink(.phase(note)) }
-        let plan = try makePlan(request: request, previous: previous, observed: observed, drifted: drifted)
+        let plan = UnreachableRemoval.restricting(try makePlan(request: request, previous: previous, observed: observed, drifted: drifted),
+                                                  unreachable: Set(unreachableRemoved.map(\.name)))
             .removingSteps(onHosts: Set(resume.skipped))
         let unsupported = Set(plan.steps.map(\.action.kind)).subtracting(StepRunner.implemented)
         if !unsupported.isEmpty {
@@ -160,8 +162,10 @@ public struct Applier: Sendable {
             }
             // Hosts leaving the cluster (scale-down) run their steps with the desired cluster (its
             // control plane and etcd members are who they act through) and nothing to write.
-            for host in previous?.hosts ?? [] where desired.host(named: host.name) == nil {
-                guard let connection = await pool.connection(host.name) else { continue }
+            for host in removed {
+                let unreachable = unreachableRemoved.contains { $0.name == host.name }
+                guard let connection = unreachable ? await UnreachableRemoval.standInConnection(for: host, plan: plan, desired: desired, pool: pool)
+                                                   : await pool.connection(host.name) else { continue }
                 contexts[host.name] = StepContext(
                     cluster: desired, host: host, connection: connection, files: [:], pkiFiles: [],
                     artifacts: ArtifactStore(settings: desired.artifacts,
@@ -187,7 +191,10 @@ public struct Applier: Sendable {
                 }),
                 completed: report.succeeded, stoppedAt: report.stoppedReason,
                 baselineInventory: previous.map { NativeInventoryWriter().yaml(for: $0) },
-                stop: report.stop)
+                uncleanedHosts: (applied?.uncleanedHosts ?? []).filter { desired.host(named: $0.name) == nil }
+                    + unreachableRemoved.map { UncleanedHost(name: $0.name, address: $0.address.description,
+                                                             roles: $0.roles.map(\.rawValue).sorted(), revision: revision) },
+                rolloutStop: report.stop)
             try await StateStore().push(state, to: controlPlane)
         }
         report.revision = revision

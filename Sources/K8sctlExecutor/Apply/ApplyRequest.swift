@@ -24,6 +24,9 @@ public struct ApplyRequest: Sendable {
     public var rollback: Bool = false
     /// Set by `k8sctl rollback`: plan from the hosts' current revision, skip hosts it never reached.
     public var rollbackDirective: RollbackDirective?
+    /// Hosts gone from the inventory that may be removed although they cannot be reached
+    /// (`apply --remove-unreachable`): see `UnreachableRemoval`.
+    public var removeUnreachable: Set<String> = []
 
     public init(inventoryPath: String, desired: Cluster, playbookDirectory: String, templates: TemplateLibrary,
                 pkiStore: PKIStore, connector: HostConnector, parallelism: Int = 64,

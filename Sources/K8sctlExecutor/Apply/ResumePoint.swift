@@ -23,7 +23,7 @@ struct ResumePoint {
                 : "not rolling back \(skipped.joined(separator: ", ")): revision \(rollback.expectedRevision) stopped before reaching them"
             return
         }
-        guard let applied, !applied.completed, let stop = applied.stop,
+        guard let applied, !applied.completed, let stop = applied.rolloutStop,
               applied.inventory == NativeInventoryWriter().yaml(for: desired) else {
             skipped = []
             note = nil

@@ -43,10 +43,10 @@ public struct RollbackAssessment: Sendable, Hashable {
         var untouched = Set<String>()
         if usesBackups {
             // A revision that stopped partway never reached some hosts: no backup there is expected.
-            let done = Set(current.stop?.hostsDone ?? [])
+            let done = Set(current.rolloutStop?.hostsDone ?? [])
             var missing: [String] = []
             for host in currentCluster.hosts.map(\.name) where then[host] != nil && backups[host] != true {
-                if !current.completed, current.stop != nil, !done.contains(host) { untouched.insert(host) } else { missing.append(host) }
+                if !current.completed, current.rolloutStop != nil, !done.contains(host) { untouched.insert(host) } else { missing.append(host) }
             }
             if !missing.isEmpty { refusals.append(.backupsMissing(hosts: missing, directory: directory)) }
         }

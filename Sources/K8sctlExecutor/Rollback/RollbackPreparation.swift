@@ -115,7 +115,7 @@ public struct RollbackPreparation: Sendable {
         let from = try load(baselineText, revision: state.revision - 1)
         guard stopped.kubernetes.version < from.kubernetes.version || stopped.etcdVersion < from.etcdVersion else { return nil }
         if let requested {
-            return .refused([.unfinishedRollback(revision: state.revision, requested: requested, stoppedAt: state.stop?.summary ?? state.stoppedAt ?? "unknown")])
+            return .refused([.unfinishedRollback(revision: state.revision, requested: requested, stoppedAt: state.rolloutStop?.summary ?? state.stoppedAt ?? "unknown")])
         }
         let assessment = RollbackAssessment(refusals: [], usesBackups: true,
                                             backupDirectory: "\(AppliedState.directory)/backup/v\(stopped.kubernetes.version)", untouchedHosts: [])

@@ -30,8 +30,29 @@ struct EtcdMemberStep {
             return (.changed, "added \(action.member) (\(action.peerURL)) through \(viaName)")
         }
         guard let existing else { return (.ok, "\(action.member) not a member") }
+        let healthy = try await requireQuorum(without: existing[0], members: members, via: via, viaName: viaName)
         try await retrying { try await runVia(["member", "remove", existing[0]]) }
-        return (.changed, "removed \(action.member) (\(existing[0])) through \(viaName)")
+        return (.changed, "removed \(action.member) (\(existing[0])) through \(viaName); \(healthy) healthy members stay")
+    }
+
+    /// Before a removal: the members that stay must be a healthy majority of the smaller membership
+    /// (the member being removed — maybe dead — counts for nothing). Returns how many are healthy.
+    /// - Throws: `StepFailure` naming the counts when the removal would leave no quorum.
+    private func requireQuorum(without removedID: String, members: [[String]], via: any RemoteHost, viaName: String) async throws -> Int {
+        let staying = members.filter { $0.count > 4 && $0[0] != removedID }
+        let endpoints = staying.flatMap { $0[4].split(separator: ",").map(String.init) }.filter { !$0.isEmpty }
+        let needed = staying.count / 2 + 1
+        var healthy = 0
+        if !endpoints.isEmpty {
+            let result = try await via.run(RemoteCommand(Self.etcdctl(endpoint: endpoints.joined(separator: ","))
+                                                         + ["endpoint", "health", "--command-timeout=3s"]))
+            healthy = (result.stdout + "\n" + result.stderr).split(separator: "\n").filter { $0.contains(" is healthy") }.count
+        }
+        guard healthy >= needed else {
+            throw StepFailure.message("removing \(action.member) would leave \(staying.count) members of which \(healthy) answer healthy through \(viaName); "
+                + "a quorum needs \(needed): nothing was removed")
+        }
+        return healthy
     }
 
     /// etcd refuses membership changes for ~5 s after a member starts ("unhealthy cluster", the

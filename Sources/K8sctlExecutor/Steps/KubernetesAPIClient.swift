@@ -48,8 +48,9 @@ struct KubernetesAPIClient: Sendable {
     /// One request. The status line is written after the body by curl's `-w`, so one round trip
     /// gives both.
     /// - Throws: `StepFailure` when curl itself fails (API server unreachable, TLS refused).
+    /// - Parameter retryingFor: seconds to retry transport failures (0: one attempt, for a probe).
     func request(_ method: String, _ path: String, body: String? = nil,
-                 contentType: String = "application/json") async throws -> Response {
+                 contentType: String = "application/json", retryingFor: Int = 30) async throws -> Response {
         var argv = ["curl", "-sS", "--max-time", "15", "--cacert", Self.ca, "--cert", Self.certificate, "--key", Self.key,
                     "-X", method, "-H", "Accept: application/json", "-w", "\n%{http_code}"]
         if body != nil { argv += ["-H", "Content-Type: \(contentType)", "--data-binary", "@-"] }
@@ -58,7 +59,7 @@ struct KubernetesAPIClient: Sendable {
         // resets connections for a few seconds: retry transport failures for up to ~30 s. HTTP errors
         // are answers, not retried here.
         var result = try await via.run(RemoteCommand(argv, standardInput: body.map { Array($0.utf8) }, timeout: .seconds(30)))
-        for _ in 0..<30 where !result.succeeded {
+        for _ in 0..<retryingFor where !result.succeeded {
             try await Task.sleep(for: .seconds(1))
             result = try await via.run(RemoteCommand(argv, standardInput: body.map { Array($0.utf8) }, timeout: .seconds(30)))
         }

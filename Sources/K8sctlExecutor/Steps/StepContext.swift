@@ -52,6 +52,11 @@ struct StepFailure: Error, Sendable, CustomStringConvertible {
 /// they read changed.
 actor ChangeLedger {
     private var written: [String: Set<String>] = [:]
+    /// host → static pod → the mirror pod's `kubernetes.io/config.hash` read just before this run
+    /// replaced its manifest (`StaticPodReplacement`).
+    private var configHashes: [String: [String: String]] = [:]
     func record(host: String, paths: [String]) { written[host, default: []].formUnion(paths) }
     func paths(host: String) -> Set<String> { written[host] ?? [] }
+    func recordConfigHash(host: String, pod: String, hash: String) { configHashes[host, default: [:]][pod] = hash }
+    func configHashBeforeChange(host: String, pod: String) -> String? { configHashes[host]?[pod] }
 }

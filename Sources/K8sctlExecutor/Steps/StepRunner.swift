@@ -9,7 +9,9 @@ struct StepRunner: Sendable {
     func run(_ step: PlanStep, in context: StepContext) async throws -> (StepStatus, String) {
         switch step.action {
         case .render(let render):
-            return try await writeFiles([try renderedFile(render, in: context)], in: context)
+            let file = try renderedFile(render, in: context)
+            await StaticPodReplacement.recordBeforeWriting(file, in: context)
+            return try await writeFiles([file], in: context)
         case .pki(let pki):
             let entries = Set(pki.sets.flatMap { Self.pkiSets[$0] ?? [] })
             let files = context.pkiFiles.filter { entries.contains(String($0.origin.dropFirst("pki:".count))) }

@@ -31,12 +31,24 @@ struct WaitStep {
         case .command(let argv):
             probe = argv
             what = argv.joined(separator: " ")
+        case .nodeReady(let node):
+            return (.ok, try await NodeReadiness.wait(node: node, in: context, timeout: action.timeout))
         }
         let seconds = max(1, Int(action.timeout.seconds.rounded(.up)))
         let result = try await context.run(["/bin/sh", "-c", Self.loop, "k8sctl-wait", String(seconds)] + probe,
                                            timeout: TimeSpan.seconds(Int64(seconds + 30)))
         guard result.succeeded else {
             throw StepFailure(command: what, outcome: "did not answer within \(action.timeout)", stderr: result.stderrTail(lines: 5))
+        }
+        if let pod = action.staticPod,
+           let replaced = try await StaticPodReplacement.waitForReplacement(of: pod, in: context, timeout: action.timeout) {
+            // The answer above may have come from the old process; ask the new one again.
+            let again = try await context.run(["/bin/sh", "-c", Self.loop, "k8sctl-wait", String(seconds)] + probe,
+                                              timeout: TimeSpan.seconds(Int64(seconds + 30)))
+            guard again.succeeded else {
+                throw StepFailure(command: what, outcome: "the new \(pod) did not answer within \(action.timeout)", stderr: again.stderrTail(lines: 5))
+            }
+            return (.ok, "\(what) answered; \(replaced)")
         }
         return (.ok, "\(what) answered")
     }

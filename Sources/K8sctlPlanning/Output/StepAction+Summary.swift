@@ -12,11 +12,7 @@ extension StepAction {
             "run \(Self.display(a.argv))" + (a.creates.map { " unless \($0) exists" } ?? "")
                 + (a.unless.map { " unless `\(Self.display($0))` succeeds" } ?? "")
         case .wait(let a):
-            switch a.probe {
-            case .tcp(let address): "wait for tcp \(address) (≤ \(a.timeout))"
-            case .https(let url, _, _, _): "wait for \(url) (≤ \(a.timeout))"
-            case .command(let argv): "wait for `\(Self.display(argv))` (≤ \(a.timeout))"
-            }
+            Self.waitSummary(a) + (a.staticPod.map { ", and for the new \($0) static pod when its manifest changed" } ?? "")
         case .etcdMemberAdd(let a): "etcd member add \(a.member) \(a.peerURL)" + (a.via.map { " via \($0)" } ?? "")
         case .etcdMemberRemove(let a): "etcd member remove \(a.member)" + (a.via.map { " via \($0)" } ?? "")
         case .cordon(let a): "cordon node \(a.node)"
@@ -29,6 +25,15 @@ extension StepAction {
         case .uploadArtifact(let a):
             "upload \(a.component) \(a.version ?? "?") to \(a.path)" + (a.sha256.map { " (sha256 \($0.prefix(12))…)" } ?? " (no sha256 pin)")
         case .preflight(let a): "preflight: \(a.checks.map(\.rawValue).joined(separator: ", "))"
+        }
+    }
+
+    static func waitSummary(_ a: WaitAction) -> String {
+        switch a.probe {
+        case .tcp(let address): "wait for tcp \(address) (≤ \(a.timeout))"
+        case .https(let url, _, _, _): "wait for \(url) (≤ \(a.timeout))"
+        case .command(let argv): "wait for `\(display(argv))` (≤ \(a.timeout))"
+        case .nodeReady(let node): "wait for node \(node) Ready with a fresh heartbeat (≤ \(a.timeout))"
         }
     }
 

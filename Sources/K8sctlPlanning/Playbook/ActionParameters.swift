@@ -13,7 +13,7 @@ enum ActionParameters {
         .pki: ["sets"],
         .unit: ["unit", "daemonReload", "enabled", "state"],
         .command: ["argv", "creates", "unless", "idempotent"],
-        .wait: ["tcp", "https", "command", "timeout"],
+        .wait: ["tcp", "https", "command", "nodeReady", "timeout", "staticPod"],
         .etcdMemberAdd: [], .etcdMemberRemove: [],
         .cordon: [], .drain: [], .uncordon: [], .deleteNode: [],
         .etcdSnapshot: ["file"],
@@ -68,6 +68,7 @@ enum ActionParameters {
             var probes: [WaitAction.Probe] = []
             if let address = reader.string("tcp") { probes.append(.tcp(address: address)) }
             if let argv = reader.strings("command") { probes.append(.command(argv: argv.map(\.0))) }
+            if let node = reader.string("nodeReady") { probes.append(.nodeReady(node: node)) }
             if let node = reader.value("https") {
                 var inner = PlaybookNodeReader(node, file: reader.file, what: "\(reader.what) https")
                 if let url = inner.string("url", required: true), let cert = inner.string("clientCertificate", required: true),
@@ -78,10 +79,10 @@ enum ActionParameters {
                 reader.diagnostics += inner.unknownKeys(allowed: ["url", "clientCertificate", "clientKey", "caCertificate"])
             }
             guard probes.count == 1 else {
-                reader.diagnostics.append(.error("\(reader.what): a wait needs exactly one of tcp, https, command (found \(probes.count))", at: reader.here))
+                reader.diagnostics.append(.error("\(reader.what): a wait needs exactly one of tcp, https, command, nodeReady (found \(probes.count))", at: reader.here))
                 return nil
             }
-            return .wait(WaitAction(probe: probes[0], timeout: timeout))
+            return .wait(WaitAction(probe: probes[0], timeout: timeout, staticPod: reader.string("staticPod")))
         case .etcdMemberAdd:
             return .etcdMemberAdd(memberAction)
         case .etcdMemberRemove:

@@ -111,6 +111,7 @@ extension StepAction {
             case .tcp(let address): [address]
             case .https(let url, let cert, let key, let ca): [url, cert, key, ca]
             case .command(let argv): argv
+            case .nodeReady(let node): [node]
             }
         case .etcdMemberAdd(let a), .etcdMemberRemove(let a): [a.member, a.peerURL, a.via ?? ""]
         case .cordon(let a), .uncordon(let a), .deleteNode(let a): [a.node]
@@ -149,6 +150,7 @@ extension StepAction {
             case .tcp(let address): a.probe = .tcp(address: s(address))
             case .https(let url, let cert, let key, let ca): a.probe = .https(url: s(url), clientCertificate: s(cert), clientKey: s(key), caCertificate: s(ca))
             case .command(let argv): a.probe = .command(argv: values.substitute(argv: argv))
+            case .nodeReady(let node): a.probe = .nodeReady(node: s(node))
             }
             return .wait(a)
         case .etcdMemberAdd(var a): a.member = s(a.member); a.peerURL = s(a.peerURL); return .etcdMemberAdd(a)

@@ -132,12 +132,21 @@ public struct WaitAction: Sendable, Hashable, Codable {
         /// HTTPS GET expecting 200, authenticating with a client certificate from the node's PKI.
         case https(url: String, clientCertificate: String, clientKey: String, caCertificate: String)
         case command(argv: [String])
+        /// The Node's `Ready` condition is `True` with a heartbeat posted since the host's kubelet
+        /// (re)started, read through the Kubernetes API (`k8sctl start`).
+        case nodeReady(node: String)
     }
     public var probe: Probe
     public var timeout: TimeSpan
-    public init(probe: Probe, timeout: TimeSpan) {
+    /// A static pod (manifest `/etc/kubernetes/manifests/<name>.yaml`) whose replacement the wait must
+    /// see: when this run changed the manifest, the probe alone may be answered by the old process
+    /// still running, so the wait also needs the kubelet's mirror pod with a new
+    /// `kubernetes.io/config.hash` and `Ready` (what `kubeadm upgrade` waits for).
+    public var staticPod: String?
+    public init(probe: Probe, timeout: TimeSpan, staticPod: String? = nil) {
         self.probe = probe
         self.timeout = timeout
+        self.staticPod = staticPod
     }
 }
 

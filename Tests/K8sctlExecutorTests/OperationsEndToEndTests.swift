@@ -1,0 +1,142 @@
+import Foundation
+import K8sctlTestSupport
+import Testing
+
+/// `k8sctl stop`, `start`, `reset` and `apply --remove-unreachable` on real systemd test nodes with
+/// real etcd, plus the API server replacement wait: one 3-host cluster carried through every
+/// operation in turn (one install keeps the suite inside the CI budget). After each step the real
+/// etcd membership and health, the units and the files on the nodes are checked.
+@Suite(.serialized)
+struct OperationsEndToEndTests {
+    static let available = ApplyEndToEndTests.available
+    typealias Lifecycle = LifecycleEndToEndTests
+
+    /// The kubelet stand-in re-reads static pods every 6 s (the real kubelet: 20 s), so a wait that
+    /// trusted the first /readyz answer would finish while the old API server still runs.
+    static func inventory(_ cluster: TestNodeCluster, artifacts: TestArtifactSource, apiserverVerbosity: String? = nil) -> String {
+        var text = ApplyEndToEndTests.inventory(name: "ops", cluster: cluster, roles: Array(repeating: Lifecycle.cp, count: cluster.nodes.count),
+                                                artifacts: artifacts)
+        let apiserver = apiserverVerbosity.map { "\n  controlPlane: { extraArgs: { apiserver: { v: \"\($0)\" } } }" } ?? ""
+        text = text.replacingOccurrences(of: "  pki: { keyAlgorithm: ecdsa-p256 }\n",
+                                         with: "  pki: { keyAlgorithm: ecdsa-p256 }\n  kubelet: { extraArgs: { file-check-frequency: 6s } }\(apiserver)\n")
+        return text.replacingOccurrences(of: "ssh: { user: root,", with: "ssh: { user: root, connectTimeout: 3s,")
+    }
+
+    static func active(_ cluster: TestNodeCluster, _ node: TestNode, _ unit: String) throws -> Bool {
+        try cluster.ssh(node, ["systemctl", "is-active", unit]).stdout == "active\n"
+    }
+
+    /// The host side of the node's veth on the group's bridge (nspawn names it `vb-<machine>`).
+    static func hostInterface(_ cluster: TestNodeCluster, _ node: TestNode) throws -> String {
+        let links = try ProcessRunner.run("ip", ["-o", "link", "show", "master", cluster.bridge]).stdout
+        let names = links.split(separator: "\n").compactMap { $0.split(separator: ":").dropFirst().first?.trimmingCharacters(in: .whitespaces) }
+            .map { $0.split(separator: "@").first.map(String.init) ?? $0 }
+        return try #require(names.first { $0 == "vb-" + String(node.name.prefix(12)) }, "no veth for \(node.name) in \(names)")
+    }
+
+    /// The running API server was started from the manifest now on disk (kubelet stand-in's record).
+    static func apiserverRunsCurrentManifest(_ cluster: TestNodeCluster, _ node: TestNode) throws -> Bool {
+        let out = try cluster.shell(node, """
+            python3 -c 'import json; print(json.load(open("/run/kubelet-standin/pods.json"))["running"]["kube-apiserver.yaml"]["sha256"])'; \
+            sha256sum /etc/kubernetes/manifests/kube-apiserver.yaml | cut -d" " -f1
+            """).stdout.split(separator: "\n")
+        return out.count == 2 && out[0] == out[1]
+    }
+
+    static func nodeReady(_ cluster: TestNodeCluster, via node: TestNode, _ name: String) throws -> Bool {
+        let body = try Lifecycle.api(cluster, on: node, "GET", "/api/v1/nodes/\(name)").stdout
+        return body.contains(#""type": "Ready", "status": "True""#) || body.contains(#""type":"Ready","status":"True""#)
+    }
+
+    @Test(.enabled(if: available, "needs root, systemd-nspawn, debootstrap and etcd"))
+    func stopStart_apiServerReplacement_reset_andUnreachableRemoval() throws {
+        let work = try ApplyEndToEndTests.workspace("ops")
+        defer { try? FileManager.default.removeItem(at: work) }
+        let artifacts = try TestArtifactSource.build(at: work.appendingPathComponent("artifacts"), kubernetesVersion: "1.31.4")
+        try TestNodes.with(count: 3, prefix: TestNodes.uniquePrefix("opss")) { (cluster: TestNodeCluster) throws in
+            let (n1, n2, n3) = (cluster.nodes[0], cluster.nodes[1], cluster.nodes[2])
+            let inventory = work.appendingPathComponent("cluster.yaml")
+            try Lifecycle.write(Self.inventory(cluster, artifacts: artifacts), to: inventory)
+            let install = try K8sctlBinary.run(["apply", inventory.path])
+            try #require(install.status == 0, "install failed:\n\(install.stdout.suffix(3000))\n\(install.stderr)")
+
+            // 1. An API server flag changes: apply returns only once every host runs the new manifest.
+            try Lifecycle.write(Self.inventory(cluster, artifacts: artifacts, apiserverVerbosity: "2"), to: inventory)
+            let change = try K8sctlBinary.run(["apply", inventory.path])
+            #expect(change.status == 0, "config change failed:\n\(change.stdout.suffix(3000))\n\(change.stderr)")
+            for node in cluster.nodes {
+                #expect(try Self.apiserverRunsCurrentManifest(cluster, node), "\(node.name): apply returned while the old API server ran")
+            }
+            #expect(change.stdout.contains("config.hash"), "\(change.stdout.suffix(2000))")
+
+            // 2. stop: every service down, recorded; apply refuses a stopped cluster.
+            let stop = try K8sctlBinary.run(["stop", inventory.path])
+            #expect(stop.status == 0, "stop failed:\n\(stop.stdout.suffix(3000))\n\(stop.stderr)")
+            for node in cluster.nodes {
+                for unit in ["etcd", "kubelet", "containerd"] { #expect(try !Self.active(cluster, node, unit), "\(node.name) \(unit) still active") }
+                #expect(try cluster.ssh(node, ["systemctl", "is-enabled", "etcd"]).stdout == "enabled\n")
+            }
+            let refused = try K8sctlBinary.run(["apply", inventory.path])
+            #expect(refused.status == 1)
+            #expect(refused.stderr.contains("k8sctl start"), "\(refused.stderr)")
+
+            // 3. start: etcd membership and health, every API server ready, every Node Ready.
+            let start = try K8sctlBinary.run(["start", inventory.path])
+            #expect(start.status == 0, "start failed:\n\(start.stdout.suffix(3000))\n\(start.stderr)")
+            #expect(try Lifecycle.members(cluster, via: n1) == cluster.nodes.map { "\($0.name) started" }.sorted())
+            #expect(try Lifecycle.healthyCount(cluster, via: n2, endpoints: cluster.nodes) == 3)
+            for node in cluster.nodes {
+                let ready = try cluster.shell(node, "curl -fsS --cacert /etc/kubernetes/pki/ca.crt --cert /etc/kubernetes/pki/apiserver-kubelet-client.crt " +
+                                              "--key /etc/kubernetes/pki/apiserver-kubelet-client.key https://\(node.address):6443/readyz")
+                #expect(ready.stdout == "ok", "\(node.name) readyz: \(ready.stdout)\(ready.stderr)")
+                #expect(try Self.nodeReady(cluster, via: n1, node.name), "\(node.name) not Ready")
+            }
+            let converged = try K8sctlBinary.run(["apply", inventory.path])
+            #expect(converged.status == 0 && converged.stdout.contains("converged: 0 changed"), "\(converged.stdout.suffix(2000))\(converged.stderr)")
+
+            // 4. reset of a member is refused with nothing touched.
+            let member = try K8sctlBinary.run(["reset", inventory.path, n1.name, "--yes"])
+            #expect(member.status == 1)
+            #expect(member.stderr.contains("in the inventory"), "\(member.stderr)")
+            #expect(try Self.active(cluster, n1, "etcd"))
+
+            // 5. n3 dies (its link goes down) and leaves the inventory: refused without the flag.
+            let veth = try Self.hostInterface(cluster, n3)
+            try ProcessRunner.run("ip", ["link", "set", veth, "down"])
+            defer { _ = try? ProcessRunner.run("ip", ["link", "set", veth, "up"]) }
+            let two = try TestNodeCluster.prefixOf(cluster, 2)
+            try Lifecycle.write(Self.inventory(two, artifacts: artifacts, apiserverVerbosity: "2"), to: inventory)
+            let unnamed = try K8sctlBinary.run(["apply", inventory.path])
+            #expect(unnamed.status == 1)
+            #expect(unnamed.stderr.contains("--remove-unreachable \(n3.name)"), "\(unnamed.stderr)")
+            #expect(try Lifecycle.members(cluster, via: n1).count == 3)
+
+            let removal = try K8sctlBinary.run(["apply", inventory.path, "--remove-unreachable", n3.name])
+            #expect(removal.status == 0, "removal failed:\n\(removal.stdout.suffix(4000))\n\(removal.stderr)")
+            #expect(try Lifecycle.members(cluster, via: n1) == two.nodes.map { "\($0.name) started" }.sorted())
+            #expect(try Lifecycle.healthyCount(cluster, via: n1, endpoints: two.nodes) == 2)
+            #expect(Lifecycle.status(try Lifecycle.api(cluster, on: n1, "GET", "/api/v1/nodes/\(n3.name)")) == 404)
+            let state = try cluster.ssh(n1, ["cat", "/var/lib/k8sctl/state.json"]).stdout
+            #expect(state.contains("uncleanedHosts") && state.contains(n3.name), "\(state.prefix(600))")
+
+            // 6. n3 comes back: reset it (its data moved aside, recoverable), and the state forgets it.
+            try ProcessRunner.run("ip", ["link", "set", veth, "up"])
+            let reset = try K8sctlBinary.run(["reset", inventory.path, n3.name, "--yes"])
+            #expect(reset.status == 0, "reset failed:\n\(reset.stdout.suffix(3000))\n\(reset.stderr)")
+            for unit in ["etcd", "kubelet", "containerd"] { #expect(try !Self.active(cluster, n3, unit), "\(n3.name) \(unit) still active") }
+            #expect(try cluster.shell(n3, "test -d /var/lib/k8sctl-reset/*/var/lib/etcd/member && test ! -e /etc/kubernetes && test ! -e /var/lib/etcd").status == 0)
+            #expect(try cluster.shell(n3, "test -s /var/lib/k8sctl-reset/*/etc/kubernetes/pki/ca.crt").status == 0)
+            #expect(!(try cluster.ssh(n1, ["cat", "/var/lib/k8sctl/state.json"]).stdout.contains("uncleanedHosts")))
+            #expect(Lifecycle.status(try Lifecycle.api(cluster, on: n1, "GET", "/api/v1/nodes/\(n3.name)")) == 404)
+            #expect(try Lifecycle.healthyCount(cluster, via: n1, endpoints: two.nodes) == 2)
+
+            // 7. The whole cluster: state and lock cleared, a later apply would install anew.
+            let all = try K8sctlBinary.run(["reset", inventory.path, "--all", "--yes"])
+            #expect(all.status == 0, "reset --all failed:\n\(all.stdout.suffix(3000))\n\(all.stderr)")
+            for node in two.nodes {
+                #expect(try !Self.active(cluster, node, "etcd"))
+                #expect(try cluster.shell(node, "test ! -e /var/lib/k8sctl && test -f /var/lib/k8sctl-reset/*/var/lib/k8sctl/state.json").status == 0)
+            }
+        }
+    }
+}
