@@ -24,6 +24,8 @@ public struct K8sctlCommand: AsyncParsableCommand {
             RenderCommand.self,
             ApplyCommand.self,
             UnlockCommand.self,
+            AbortCommand.self,
+            RollbackCommand.self,
             StopCommand.self,
             StartCommand.self,
             ResetCommand.self,

@@ -19,8 +19,10 @@ struct ApplyCommand: AsyncParsableCommand {
         batches. Nothing is written before all checks pass. A second apply with the same inventory
         changes nothing.
 
-        Ctrl-C (SIGINT/SIGTERM) finishes the steps in flight, starts nothing new, records where it
-        stopped and releases the lock; run apply again to resume.
+        Ctrl-C (SIGINT/SIGTERM), or `k8sctl abort` from anywhere, lets the batch in flight finish
+        (its hosts end up fully changed and uncordoned), starts no further batch, records where it
+        stopped and releases the lock; a second Ctrl-C stops at once (the state says which hosts may
+        be half-done). Run apply again to resume: hosts already done are skipped.
 
         Exit codes: 0 converged, 1 refused or failed (validation, a failed step, rollout stopped),
         2 unusable input.
@@ -34,52 +36,33 @@ struct ApplyCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Roll back: the inventory's version is the one applied before the last upgrade; its saved files and binaries are restored.")
     var rollback = false
 
-    @Option(name: .long, help: "Progress output: text (one line per step) or json (one event per line).")
-    var output: OutputFormat = .text
+    @OptionGroup var options: ApplyRunOptions
 
     @Option(name: .long, parsing: .singleValue,
             help: "A host removed from the inventory that is dead: remove its Node and etcd member through the hosts that stay, run nothing on it (repeatable).")
     var removeUnreachable: [String] = []
 
-    @Option(name: .long, help: "How many hosts work at once.")
-    var parallelism: Int = 64
-
-    @Option(name: .long, help: "Playbook directory (default: the shipped playbooks/).")
-    var playbooks: String?
-
-    @Option(name: .long, help: "Template directory (default: the shipped templates/).")
-    var templates: String?
-
-    @Option(name: .long, help: "The local PKI store (default: <inventory dir>/.k8sctl/<cluster>/pki).")
-    var pki: String?
-
-    mutating func validate() throws {
-        guard parallelism >= 1 else { throw ValidationError("--parallelism must be at least 1") }
-    }
-
     func run() async throws {
         let cluster = try CommandContext.loadCluster(path: inventory)
-        guard let playbookDirectory = ShippedDirectoryLocator.playbooks(explicit: playbooks).locate() else {
-            CommandContext.printError("no playbooks found; pass --playbooks DIR or set K8SCTL_PLAYBOOKS")
-            throw CommandContext.unusableInput
-        }
-        let library = try CommandContext.loadTemplates(explicit: templates)
-        let store = pki.map { PKIStore(root: URL(fileURLWithPath: $0)) }
-            ?? PKIStore.defaultLocation(inventoryPath: inventory, clusterName: cluster.name)
+        let playbookDirectory = try options.playbookDirectory()
+        let library = try options.templateLibrary()
+        let store = options.pkiStore(inventory: inventory, clusterName: cluster.name)
         if cluster.ssh.hostKeyPolicy == .insecureIgnore {
             CommandContext.printError("warning: hostKeyPolicy insecure-ignore: host keys are not verified; anyone on the path can impersonate a host")
         }
 
-        let printer = ApplyEventPrinter(format: output)
+        let printer = ApplyEventPrinter(format: options.output)
         let interrupt = InterruptFlag()
         let signals = SignalTrap(interrupt: interrupt) {
-            printer.note("interrupt: finishing the steps in flight, starting nothing new (Ctrl-C again to force quit)")
+            printer.note("interrupt: finishing the batch in flight, then stopping (Ctrl-C again to stop at once)")
+        } onSecond: {
+            printer.note("second interrupt: starting no new step; steps running now finish (Ctrl-C again to quit, leaving the lock)")
         }
         defer { signals.restore() }
 
         var request = ApplyRequest(inventoryPath: inventory, desired: cluster, playbookDirectory: playbookDirectory,
                                    templates: library, pkiStore: store, connector: HostConnector(settings: cluster.ssh),
-                                   parallelism: parallelism, sink: { printer.handle($0) }, interrupt: interrupt)
+                                   parallelism: options.parallelism, sink: { printer.handle($0) }, interrupt: interrupt)
         request.rollback = rollback
         request.removeUnreachable = Set(removeUnreachable)
         let report: ApplyReport

@@ -5,44 +5,27 @@ import K8sctlPKI
 import K8sctlPlanning
 import K8sctlTransport
 
-/// What `stop` and `start` share: the inventory, output format, parallelism, playbook/template directories.
+/// What `stop` and `start` share: the inventory and the options of every command that runs a plan.
 struct PowerOptions: ParsableArguments {
     @Argument(help: "The inventory file (k8sctl.dev/v1 Cluster); must equal the applied one.")
     var inventory: String
 
-    @Option(name: .long, help: "Progress output: text (one line per step) or json (one event per line).")
-    var output: ApplyCommand.OutputFormat = .text
-
-    @Option(name: .long, help: "How many hosts work at once.")
-    var parallelism: Int = 64
-
-    @Option(name: .long, help: "Playbook directory (default: the shipped playbooks/).")
-    var playbooks: String?
-
-    @Option(name: .long, help: "Template directory (default: the shipped templates/).")
-    var templates: String?
-
-    func validate() throws {
-        guard parallelism >= 1 else { throw ValidationError("--parallelism must be at least 1") }
-    }
+    @OptionGroup var options: ApplyRunOptions
 
     /// Loads everything, runs `kind`, prints progress; exit 1 when refused or failed, 2 for unusable input.
     func run(_ kind: ClusterPowerOperation.Kind) async throws {
         let cluster = try CommandContext.loadCluster(path: inventory)
-        guard let playbookDirectory = ShippedDirectoryLocator.playbooks(explicit: playbooks).locate() else {
-            CommandContext.printError("no playbooks found; pass --playbooks DIR or set K8SCTL_PLAYBOOKS")
-            throw CommandContext.unusableInput
-        }
-        let library = try CommandContext.loadTemplates(explicit: templates)
-        let printer = ApplyEventPrinter(format: output)
+        let playbookDirectory = try options.playbookDirectory()
+        let library = try options.templateLibrary()
+        let printer = ApplyEventPrinter(format: options.output)
         let interrupt = InterruptFlag()
         let signals = SignalTrap(interrupt: interrupt) {
-            printer.note("interrupt: finishing the steps in flight, starting nothing new (Ctrl-C again to force quit)")
+            printer.note("interrupt: finishing the batch in flight, then stopping (Ctrl-C again to stop at once)")
         }
         defer { signals.restore() }
         let request = ApplyRequest(inventoryPath: inventory, desired: cluster, playbookDirectory: playbookDirectory,
-                                   templates: library, pkiStore: PKIStore.defaultLocation(inventoryPath: inventory, clusterName: cluster.name),
-                                   connector: HostConnector(settings: cluster.ssh), parallelism: parallelism,
+                                   templates: library, pkiStore: options.pkiStore(inventory: inventory, clusterName: cluster.name),
+                                   connector: HostConnector(settings: cluster.ssh), parallelism: options.parallelism,
                                    sink: { printer.handle($0) }, interrupt: interrupt)
         let report: ApplyReport
         do {

@@ -53,6 +53,7 @@ struct StatePullCommand: AsyncParsableCommand {
         case .inventory:
             let header = "# Applied revision \(state.revision) of \(state.cluster), \(state.appliedAt)"
                 + (state.completed ? "" : " (stopped: \(state.stoppedAt ?? "unknown"))") + "\n"
+                + (state.rolloutStop.map { "# Stopped at \($0.summary)\n" } ?? "")
             try CommandContext.emit(header + state.inventory, to: output)
         case .json:
             try CommandContext.emit(String(decoding: state.encoded(), as: UTF8.self), to: output)

@@ -33,6 +33,11 @@ final class ApplyEventPrinter: Sendable {
                 },
                 "failures": report.failures.map { ["host": $0.host, "step": $0.step, "message": $0.message] },
                 "stoppedReason": report.stoppedReason as Any,
+                "rolloutStop": report.stop.map { stop -> [String: Any] in
+                    ["batchIndex": stop.batchIndex, "batchCount": stop.batchCount, "batchName": stop.batchName,
+                     "hostsDone": stop.hostsDone, "hostsPending": stop.hostsPending, "abortedBy": stop.abortedBy as Any,
+                     "abortedAt": stop.abortedAt as Any, "immediate": stop.immediate]
+                } as Any,
             ]
             let data = (try? JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
             write(String(decoding: data, as: UTF8.self))
@@ -49,6 +54,7 @@ final class ApplyEventPrinter: Sendable {
         write(String(format: "\n%@: %d changed, %d ok, %d failed on %d hosts in %.1fs%@", verdict, report.changedCount,
                      report.okCount, report.failures.count, report.hosts.count, report.wallSeconds,
                      report.revision.map { " (revision \($0))" } ?? ""))
+        if let stop = report.stop { write("stopped at \(stop.summary)\(stop.immediate ? " — stopped at once: pending hosts may be cordoned or half-changed" : "")") }
     }
 
     private func text(_ event: ApplyEvent) -> String? {

@@ -38,7 +38,9 @@ public struct Applier: Sendable {
         let controlPlane = await connections(pool, desired.controlPlaneHosts)
         let lock = ClusterLock()
         do {
-            try await lock.acquire(on: controlPlane)
+            for stale in try await lock.acquire(on: controlPlane) {
+                sink(.warning("removed a stale abort request by \(stale.requestedBy) at \(stale.requestedAt) (it was for \(stale.target))"))
+            }
         } catch {
             // Close every session before the error reaches the CLI: a process exiting with libssh2
             // sessions still open on their threads can crash on the way out.
@@ -46,7 +48,7 @@ public struct Applier: Sendable {
             throw error
         }
         do {
-            let report = try await applyLocked(request, pool: pool, controlPlane: controlPlane, started: started)
+            let report = try await applyLocked(request, pool: pool, controlPlane: controlPlane, holder: lock.holder, started: started)
             await lock.release(on: controlPlane)
             await pool.closeAll()
             return report
@@ -57,7 +59,7 @@ public struct Applier: Sendable {
         }
     }
 
-    private func applyLocked(_ request: ApplyRequest, pool: HostPool, controlPlane: [any RemoteHost],
+    private func applyLocked(_ request: ApplyRequest, pool: HostPool, controlPlane: [any RemoteHost], holder: String,
                              started: ContinuousClock.Instant) async throws -> ApplyReport {
         let desired = request.desired
         let sink = request.sink
@@ -75,6 +77,11 @@ public struct Applier: Sendable {
             }
             previous = cluster
             if !applied.completed { sink(.warning("the last apply (revision \(applied.revision)) stopped: \(applied.stoppedAt ?? "unknown"); planning from revision before it again")) }
+        }
+        if let directive = request.rollbackDirective {
+            // A rollback plans from what the hosts run now, also when that revision stopped partway.
+            try directive.check(applied: applied)
+            previous = directive.from
         }
         let removed = previous?.hosts.filter { desired.host(named: $0.name) == nil } ?? []
         if !removed.isEmpty { await pool.connect(removed) }
@@ -127,8 +134,11 @@ public struct Applier: Sendable {
 
         sink(.phase("planning"))
         let drifted = driftedHosts(rendered: rendered, facts: facts, cluster: desired)
+        let resume = ResumePoint(applied: applied, desired: desired, drifted: drifted, rollback: request.rollbackDirective)
+        if let note = resume.note { sink(.phase(note)) }
         let plan = UnreachableRemoval.restricting(try makePlan(request: request, previous: previous, observed: observed, drifted: drifted),
                                                   unreachable: Set(unreachableRemoved.map(\.name)))
+            .removingSteps(onHosts: Set(resume.skipped))
         let unsupported = Set(plan.steps.map(\.action.kind)).subtracting(StepRunner.implemented)
         if !unsupported.isEmpty {
             throw ExecutorError.refused(reason: "the plan needs actions this version cannot run yet (\(unsupported.map(\.rawValue).sorted().joined(separator: ", "))); nothing was changed")
@@ -168,7 +178,9 @@ public struct Applier: Sendable {
                     peers: peers, changes: ledger)
             }
             report = await PlanExecution(plan: plan, contexts: contexts, parallelism: request.parallelism,
-                                         sink: sink, interrupt: request.interrupt).run()
+                                         sink: sink, interrupt: request.interrupt,
+                                         abortCheck: { await AbortRequest.pending(for: holder, on: controlPlane) }).run()
+            report.stop = resume.record(report.stop)
         }
 
         for host in renewedOn ?? [] { report.record(host: host, status: .changed) }
@@ -186,7 +198,8 @@ public struct Applier: Sendable {
                 baselineInventory: previous.map { NativeInventoryWriter().yaml(for: $0) },
                 uncleanedHosts: (applied?.uncleanedHosts ?? []).filter { desired.host(named: $0.name) == nil }
                     + unreachableRemoved.map { UncleanedHost(name: $0.name, address: $0.address.description,
-                                                             roles: $0.roles.map(\.rawValue).sorted(), revision: revision) })
+                                                             roles: $0.roles.map(\.rawValue).sorted(), revision: revision) },
+                rolloutStop: report.stop)
             try await StateStore().push(state, to: controlPlane)
         }
         report.revision = revision

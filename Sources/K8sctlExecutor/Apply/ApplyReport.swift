@@ -20,6 +20,8 @@ public struct ApplyReport: Sendable, Hashable {
     public var failures: [Failure] = []
     /// Set when the rollout stopped before the last batch (threshold, critical host, interrupt).
     public var stoppedReason: String?
+    /// Where it stopped (batch, hosts done and pending, who aborted), when it did.
+    public var stop: RolloutStop?
     /// The revision recorded on the cluster, when one was.
     public var revision: Int?
     public var wallSeconds: Double = 0

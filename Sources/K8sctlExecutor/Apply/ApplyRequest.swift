@@ -22,6 +22,8 @@ public struct ApplyRequest: Sendable {
     /// the version decrease is allowed (K8S-VERSION-002 is the point of it) and the rollback
     /// playbook restores the files saved by the upgrade.
     public var rollback: Bool = false
+    /// Set by `k8sctl rollback`: plan from the hosts' current revision, skip hosts it never reached.
+    public var rollbackDirective: RollbackDirective?
     /// Hosts gone from the inventory that may be removed although they cannot be reached
     /// (`apply --remove-unreachable`): see `UnreachableRemoval`.
     public var removeUnreachable: Set<String> = []

@@ -4,13 +4,16 @@ import K8sctlPlanning
 
 /// Runs a plan's steps: batches in order; inside a batch, every step once all it needs has
 /// succeeded, one step at a time per host (one connection each), up to `parallelism` hosts at once.
-/// After each batch the failure policy decides whether the rollout goes on.
+/// After each batch the failure policy decides whether the rollout goes on, and before each batch
+/// the executor looks for a stop request (Ctrl-C, or `k8sctl abort` through `abortCheck`).
 struct PlanExecution {
     let plan: Plan
     let contexts: [String: StepContext]
     let parallelism: Int
     let sink: ApplyEventSink
     let interrupt: InterruptFlag
+    /// Reads the cluster's abort request aimed at this run (nil: none), between batches.
+    var abortCheck: (@Sendable () async -> AbortRequest?)? = nil
 
     private enum Outcome { case succeeded, failed, skipped }
 
@@ -20,14 +23,21 @@ struct PlanExecution {
         var failedHosts = Set<String>()
         var hostsSoFar = Set<String>()
         let runner = StepRunner()
+        var lastStarted: RolloutBatch?
+        var abort: AbortRequest?
 
         for batch in plan.batches {
             let steps = plan.steps.filter { $0.batch == batch.index }
             if steps.isEmpty { continue }
+            if !interrupt.isRequested, let check = abortCheck, let request = await check() {
+                abort = request
+                interrupt.request(by: request.requestedBy)
+            }
             if interrupt.isRequested {
-                report.stoppedReason = "interrupted before \(batch.name); run apply again to resume"
+                report.stoppedReason = stopReason(abort: abort, after: lastStarted, before: batch)
                 break
             }
+            lastStarted = batch
             sink(.batchStarted(index: batch.index, name: batch.name, hosts: batch.hosts))
             var pending = steps
             var busyHosts = Set<String>()
@@ -35,7 +45,8 @@ struct PlanExecution {
                 var running = 0
                 func launchReady() {
                     var index = 0
-                    while index < pending.count && running < parallelism && !interrupt.isRequested {
+                    // A stop after the batch lets it finish; only a stop "now" holds back its steps.
+                    while index < pending.count && running < parallelism && !interrupt.stopsNow {
                         let step = pending[index]
                         let needs = step.needs.map { outcomes[$0] }
                         if failedHosts.contains(step.host) || needs.contains(where: { $0 == .failed || $0 == .skipped }) {
@@ -99,8 +110,13 @@ struct PlanExecution {
                                               failedShare, batch.maxFailurePercent, batch.name)
                 break
             }
-            if interrupt.isRequested {
-                report.stoppedReason = "interrupted after \(batch.name); run apply again to resume"
+            if interrupt.stopsNow {
+                report.stoppedReason = "stopped at once during \(batch.name) by \(interrupt.requester ?? "an interrupt"): "
+                    + "its hosts may be cordoned or partly changed; run apply again to finish them"
+                break
+            }
+            if interrupt.isRequested, batch.index != plan.batches.last(where: { b in plan.steps.contains { $0.batch == b.index } })?.index {
+                report.stoppedReason = stopReason(abort: abort, after: batch, before: nil)
                 break
             }
             if let pause = batch.pauseAfter, pause.milliseconds > 0, batch.index != plan.batches.last?.index {
@@ -108,7 +124,39 @@ struct PlanExecution {
                 try? await Task.sleep(for: .milliseconds(pause.milliseconds))
             }
         }
-        if let reason = report.stoppedReason { sink(.stopped(reason: reason)) }
+        if let reason = report.stoppedReason {
+            report.stop = stopRecord(reason: reason, lastStarted: lastStarted, outcomes: outcomes, abort: abort)
+            sink(.stopped(reason: reason))
+        }
         return report
+    }
+
+    private func stopReason(abort: AbortRequest?, after: RolloutBatch?, before: RolloutBatch?) -> String {
+        let who = abort.map { "aborted by \($0.requestedBy) at \($0.requestedAt)" } ?? "interrupted by \(interrupt.requester ?? "an interrupt")"
+        let whereText = after.map { "after \($0.name)" } ?? before.map { "before \($0.name)" } ?? "before the first batch"
+        return "\(who) \(whereText); run apply again to resume"
+    }
+
+    /// Where the rollout stopped: a host is done when every step planned for it succeeded.
+    private func stopRecord(reason: String, lastStarted: RolloutBatch?, outcomes: [String: Outcome], abort: AbortRequest?) -> RolloutStop {
+        var order: [String] = []
+        var done: [String: Bool] = [:]
+        for step in plan.steps {
+            if done[step.host] == nil { order.append(step.host); done[step.host] = true }
+            if outcomes[step.id] != .succeeded { done[step.host] = false }
+        }
+        let used = plan.batches.filter { batch in plan.steps.contains { $0.batch == batch.index } }
+        let position = lastStarted.flatMap { last in used.firstIndex { $0.index == last.index } }.map { $0 + 1 } ?? 0
+        return RolloutStop(reason: reason, batchIndex: position, batchName: lastStarted?.name ?? "none started",
+                           batchCount: used.count, hostsDone: order.filter { done[$0] == true },
+                           hostsPending: order.filter { done[$0] != true },
+                           abortedBy: abort?.requestedBy ?? (interrupt.isRequested ? interrupt.requester : nil),
+                           abortedAt: abort?.requestedAt ?? (interrupt.isRequested ? Self.now() : nil),
+                           immediate: interrupt.stopsNow)
+    }
+
+    private static func now() -> String {
+        let formatter = ISO8601DateFormatter()
+        return formatter.string(from: Date())
     }
 }

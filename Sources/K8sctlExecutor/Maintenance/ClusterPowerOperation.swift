@@ -76,7 +76,8 @@ public struct ClusterPowerOperation: Sendable {
         sink(.phase("\(kind == .stop ? "stopping" : "starting"): \(plan.steps.count) steps in \(plan.batches.count) batches"))
         let contexts = await Self.contexts(for: desired, request: request, pool: pool)
         let report = await PlanExecution(plan: plan, contexts: contexts, parallelism: request.parallelism,
-                                         sink: sink, interrupt: request.interrupt).run()
+                                         sink: sink, interrupt: request.interrupt,
+                                         abortCheck: { await AbortRequest.pending(for: ClusterLock.defaultHolder(), on: controlPlane) }).run()
         if kind == .start, report.succeeded, state.stopped != nil {
             state.stopped = nil
             try await StateStore().push(state, to: controlPlane)

@@ -27,6 +27,9 @@ public struct AppliedState: Sendable, Hashable, Codable {
     /// When `completed` is false: the inventory of the last revision that completed, so the next
     /// apply plans the same change again (its steps are idempotent) instead of trusting a half-done one.
     public var baselineInventory: String?
+    /// When `completed` is false: where the rollout stopped — abort, Ctrl-C, failure policy (absent
+    /// in states written before it existed). Not to be confused with `stopped` (`k8sctl stop`).
+    public var rolloutStop: RolloutStop?
     /// Set by `k8sctl stop` (before it stops anything) and cleared by a `k8sctl start` that finished:
     /// `apply` refuses a stopped cluster. Absent in states written before stop existed.
     public var stopped: ClusterStopRecord?
@@ -36,7 +39,7 @@ public struct AppliedState: Sendable, Hashable, Codable {
 
     public init(cluster: String, revision: Int, appliedAt: Date = Date(), k8sctlVersion: String, inventory: String,
                 files: [String: [String: String]], completed: Bool, stoppedAt: String? = nil,
-                baselineInventory: String? = nil, uncleanedHosts: [UncleanedHost]? = nil) {
+                baselineInventory: String? = nil, uncleanedHosts: [UncleanedHost]? = nil, rolloutStop: RolloutStop? = nil) {
         self.schemaVersion = AppliedState.currentSchemaVersion
         self.cluster = cluster
         self.revision = revision
@@ -48,6 +51,7 @@ public struct AppliedState: Sendable, Hashable, Codable {
         self.stoppedAt = stoppedAt
         self.baselineInventory = completed ? nil : baselineInventory
         self.uncleanedHosts = uncleanedHosts?.isEmpty == true ? nil : uncleanedHosts
+        self.rolloutStop = completed ? nil : rolloutStop
     }
 
     /// The inventory the next apply should plan from: this one if the run completed, else the

@@ -19,8 +19,7 @@ public struct ClusterLock: Sendable {
 
     /// `user@machine pid N`, what the second runner is told.
     public static func defaultHolder() -> String {
-        let user = ProcessInfo.processInfo.environment["USER"] ?? "uid \(getuid())"
-        return "\(user)@\(ProcessInfo.processInfo.hostName) pid \(getpid())"
+        "\(AbortRequest.defaultRequester()) pid \(getpid())"
     }
 
     static let acquireScript = #"""
@@ -30,21 +29,34 @@ public struct ClusterLock: Sendable {
     if mkdir /var/lib/k8sctl/lock 2>/dev/null; then
       printf '%s\t%s\n' "$1" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" > /var/lib/k8sctl/lock/owner
       echo acquired
+      # An abort request aimed at another holder is stale (docs/lifecycle.md, "Abort").
+      if [ -f /var/lib/k8sctl/abort ] && [ "$(cut -f3 /var/lib/k8sctl/abort)" != "$1" ]; then
+        printf 'stale-abort\t'; cat /var/lib/k8sctl/abort; rm -f /var/lib/k8sctl/abort
+      fi
     else
       echo held
       cat /var/lib/k8sctl/lock/owner 2>/dev/null || printf 'unknown\tunknown\n'
+      cat /var/lib/k8sctl/abort 2>/dev/null || true
     fi
     """#
 
     static let releaseScript = #"""
     set -u
     owner=$(cut -f1 /var/lib/k8sctl/lock/owner 2>/dev/null || true)
-    if [ "$1" = "--force" ] || [ "$owner" = "$1" ]; then rm -rf /var/lib/k8sctl/lock; echo released; else echo "not-ours $owner"; fi
+    if [ "$1" = "--force" ] || [ "$owner" = "$1" ]; then
+      rm -rf /var/lib/k8sctl/lock
+      # The request was for this run (or, forced, for a run that is gone): it has done its work.
+      if [ "$1" = "--force" ] || [ "$(cut -f3 /var/lib/k8sctl/abort 2>/dev/null)" = "$1" ]; then rm -f /var/lib/k8sctl/abort; fi
+      echo released
+    else echo "not-ours $owner"; fi
     """#
 
     /// Takes the lock on a majority of `hosts` (the control-plane hosts, in name order).
+    /// - Returns: stale abort requests removed on the way (aimed at another holder).
     /// - Throws: `ExecutorError.lockHeld` naming the holder and since when; locks taken so far are released.
-    public func acquire(on hosts: [any RemoteHost]) async throws {
+    @discardableResult
+    public func acquire(on hosts: [any RemoteHost]) async throws -> [AbortRequest] {
+        var stale: [AbortRequest] = []
         let ordered = hosts.sorted { $0.name < $1.name }
         let needed = ordered.count / 2 + 1
         var taken: [any RemoteHost] = []
@@ -53,13 +65,19 @@ public struct ClusterLock: Sendable {
             let lines = result.stdout.split(separator: "\n").map(String.init)
             if result.succeeded, lines.first == "acquired" {
                 taken.append(host)
-                if taken.count >= needed { return }
+                stale += lines.filter { $0.hasPrefix("stale-abort\t") }.compactMap { AbortRequest(line: String($0.dropFirst("stale-abort\t".count))) }
+                if taken.count >= needed { return stale }
                 continue
             }
             await release(on: taken)
             if lines.first == "held" {
                 let fields = (lines.dropFirst().first ?? "unknown\tunknown").split(separator: "\t").map(String.init)
-                throw ExecutorError.lockHeld(holder: fields.first ?? "unknown", since: fields.count > 1 ? fields[1] : "unknown", host: host.name)
+                let holder = fields.first ?? "unknown"
+                // A pending `k8sctl abort` for that run is worth knowing: it will stop after its batch.
+                let abort = lines.dropFirst(2).first.flatMap { AbortRequest(line: $0) }.flatMap { $0.applies(to: holder) ? $0 : nil }
+                let since = (fields.count > 1 ? fields[1] : "unknown")
+                    + (abort.map { " (abort requested by \($0.requestedBy) at \($0.requestedAt): it stops after its batch in flight)" } ?? "")
+                throw ExecutorError.lockHeld(holder: holder, since: since, host: host.name)
             }
             throw ExecutorError.factsFailed(host: host.name, outcome: result.outcomeDescription, stderr: result.stderrTail())
         }
