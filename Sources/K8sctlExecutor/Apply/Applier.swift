@@ -47,11 +47,11 @@ public struct Applier: Sendable {
         }
         do {
             let report = try await applyLocked(request, pool: pool, controlPlane: controlPlane, started: started)
-            await lock.release(on: controlPlane)
+            await lock.release(on: await pool.liveConnections(desired.controlPlaneHosts))
             await pool.closeAll()
             return report
         } catch {
-            await lock.release(on: controlPlane)
+            await lock.release(on: await pool.liveConnections(desired.controlPlaneHosts))
             await pool.closeAll()
             throw error
         }
@@ -174,8 +174,13 @@ public struct Applier: Sendable {
                     (host.host, Dictionary(host.files.map { ($0.path, Self.sha256($0.content)) }, uniquingKeysWith: { a, _ in a }))
                 }),
                 completed: report.succeeded, stoppedAt: report.stoppedReason,
-                baselineInventory: previous.map { NativeInventoryWriter().yaml(for: $0) })
-            try await StateStore().push(state, to: controlPlane)
+                baselineInventory: previous.map { NativeInventoryWriter().yaml(for: $0) },
+                hosts: Self.hostRecords(report))
+            let recordOn = await pool.liveConnections(desired.controlPlaneHosts)
+            if recordOn.count < desired.controlPlaneHosts.count {
+                sink(.warning("the applied state is recorded on \(recordOn.count) of \(desired.controlPlaneHosts.count) control-plane hosts (unreachable: \(await pool.unreachable.sorted().joined(separator: ", ")))"))
+            }
+            try await StateStore().push(state, to: recordOn)
         }
         report.revision = revision
         for host in desired.hosts where report.hosts[host.name] == nil { report.hosts[host.name] = ApplyReport.HostSummary(host: host.name) }
@@ -283,6 +288,16 @@ public struct Applier: Sendable {
             plan.steps += repairSteps.map { var step = $0; step.batch = batch; return step }
         }
         return plan
+    }
+
+    /// The report per host as the state records it: counts, and the first failure's step and message.
+    static func hostRecords(_ report: ApplyReport) -> [String: AppliedState.HostRecord] {
+        report.hosts.mapValues { summary in
+            let failure = report.failures.first { $0.host == summary.host }
+            return AppliedState.HostRecord(ok: summary.ok, changed: summary.changed, skipped: summary.skipped, failed: summary.failed,
+                                           failedStep: failure?.step,
+                                           failure: failure.map { String($0.message.split(separator: "\n").first ?? "") })
+        }
     }
 
     static func sha256(_ bytes: [UInt8]) -> String {

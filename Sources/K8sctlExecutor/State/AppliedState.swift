@@ -27,10 +27,26 @@ public struct AppliedState: Sendable, Hashable, Codable {
     /// When `completed` is false: the inventory of the last revision that completed, so the next
     /// apply plans the same change again (its steps are idempotent) instead of trusting a half-done one.
     public var baselineInventory: String?
+    /// What this run did on each host (nil in states written before k8sctl recorded it).
+    public var hosts: [String: HostRecord]?
+
+    /// One host's part of a run: step counts and, when a step failed, which and why (first line).
+    public struct HostRecord: Sendable, Hashable, Codable {
+        public var ok: Int
+        public var changed: Int
+        public var skipped: Int
+        public var failed: Int
+        public var failedStep: String?
+        public var failure: String?
+        public init(ok: Int = 0, changed: Int = 0, skipped: Int = 0, failed: Int = 0, failedStep: String? = nil, failure: String? = nil) {
+            (self.ok, self.changed, self.skipped, self.failed) = (ok, changed, skipped, failed)
+            (self.failedStep, self.failure) = (failedStep, failure)
+        }
+    }
 
     public init(cluster: String, revision: Int, appliedAt: Date = Date(), k8sctlVersion: String, inventory: String,
                 files: [String: [String: String]], completed: Bool, stoppedAt: String? = nil,
-                baselineInventory: String? = nil) {
+                baselineInventory: String? = nil, hosts: [String: HostRecord]? = nil) {
         self.schemaVersion = AppliedState.currentSchemaVersion
         self.cluster = cluster
         self.revision = revision
@@ -41,6 +57,7 @@ public struct AppliedState: Sendable, Hashable, Codable {
         self.completed = completed
         self.stoppedAt = stoppedAt
         self.baselineInventory = completed ? nil : baselineInventory
+        self.hosts = hosts
     }
 
     /// The inventory the next apply should plan from: this one if the run completed, else the

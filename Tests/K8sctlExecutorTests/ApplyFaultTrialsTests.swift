@@ -1,0 +1,227 @@
+import Foundation
+import K8sctlTestSupport
+import Testing
+
+/// Faults injected into a running `k8sctl apply` on 3 systemd test nodes (control plane + etcd each,
+/// real etcd): the SSH connection dropped on the node side (the sshd processes serving k8sctl's
+/// connection killed), the remote command killed (everything the session runs), or every sshd of
+/// the node killed (systemd restarts the listener). Each trial is derived from one seed: the kind
+/// (fresh install or a configuration change that restarts etcd and kubelet), the fault, the node,
+/// and the point: after the k-th step event of the run's own event stream.
+///
+/// After each trial: every managed path on every node holds the old or the new content (from
+/// `k8sctl render` of both inventories), no temp file is left and nothing but managed manifests is
+/// in the static-pod directory, etcd answered with quorum throughout (polled from this machine),
+/// the next apply converges, and one more apply changes nothing.
+///
+/// `K8SCTL_FAULT_SEED` (default 0x5eed0009) and `K8SCTL_FAULT_TRIALS` (default 2, 22 under
+/// `K8SCTL_LONG=1`); `scripts/fault-trials` runs the long form. See docs/faults.md.
+@Suite(.serialized)
+struct ApplyFaultTrialsTests {
+    enum Fault: String, CaseIterable { case dropConnection = "drop-connection", killRemoteCommand = "kill-remote-command", killSSHD = "kill-sshd" }
+
+    struct Trial: CustomStringConvertible {
+        var index: Int
+        var install: Bool
+        var fault: Fault
+        var node: Int
+        /// Drawn from the seed; the step is `1 + draw % steps-in-the-plan`.
+        var draw: UInt64
+        var description: String { "trial \(index) (\(install ? "install" : "change")): \(fault.rawValue) on node \(node + 1)" }
+    }
+
+    /// The trials for `seed`: the first is a fresh install, the second a change, then a seeded mix
+    /// (one install in four), every fault kind in turn so short runs see each one.
+    static func trials(seed: UInt64, count: Int) -> [Trial] {
+        var generator = SeededGenerator(state: seed)
+        return (0..<count).map { index in
+            let install = index == 0 ? true : index == 1 ? false : Int.random(in: 0..<4, using: &generator) == 0
+            let fault = Fault.allCases[(index + Int(seed % 3)) % Fault.allCases.count]
+            return Trial(index: index + 1, install: install, fault: fault, node: Int.random(in: 0..<3, using: &generator),
+                         draw: generator.next())
+        }
+    }
+
+    static func inventory(_ cluster: TestNodeCluster, artifacts: TestArtifactSource, variant: Int) -> String {
+        let cp = ["control-plane", "etcd"]
+        let base = ApplyEndToEndTests.inventory(name: "fault", cluster: cluster, roles: [cp, cp, cp], artifacts: artifacts)
+        let etcdLine = "  etcd: { version: \(artifacts.artifact("etcd")!.version) }\n"
+        precondition(base.contains(etcdLine))
+        // Variant 1 changes an etcd flag (each member restarts, one at a time) and the kubelet (drain, restart).
+        return base.replacingOccurrences(of: etcdLine, with: """
+              etcd: { version: \(artifacts.artifact("etcd")!.version), extraArgs: { heartbeat-interval: "\(variant == 0 ? 100 : 150)" } }
+              kubelet: { maxPods: \(variant == 0 ? 110 : 111) }
+
+            """).replacingOccurrences(of: "  ssh: { user: root,", with: "  ssh: { commandTimeout: 2m, user: root,")
+    }
+
+    @Test(.enabled(if: ApplyEndToEndTests.available, "needs root, systemd-nspawn, debootstrap and etcd"))
+    func faultsDuringApply_leaveOldOrNewFiles_keepQuorum_andTheNextApplyConverges() throws {
+        let seed = TrialSettings.seed("K8SCTL_FAULT_SEED", default: 0x5eed_0009)
+        let count = TrialSettings.count("K8SCTL_FAULT_TRIALS", short: 2, long: 22)
+        TrialSettings.log("fault trials: K8SCTL_FAULT_SEED=0x\(String(seed, radix: 16)) K8SCTL_FAULT_TRIALS=\(count)")
+        let work = try ApplyEndToEndTests.workspace("faults")
+        defer { try? FileManager.default.removeItem(at: work) }
+        let artifacts = try TestArtifactSource.build(at: work.appendingPathComponent("artifacts"), kubernetesVersion: "1.31.4")
+        let prefix = TestNodes.uniquePrefix("fault")
+        var cluster = try TestNodes.boot(count: 3, prefix: prefix)
+        defer { try? cluster.shutdown() }
+        var installed = false
+        var variant = 0
+        var summary: [String] = []
+
+        for trial in Self.trials(seed: seed, count: count) {
+            let inventory = work.appendingPathComponent("cluster.yaml")
+            if trial.install {
+                if installed {
+                    try cluster.shutdown()
+                    cluster = try TestNodes.boot(count: 3, prefix: prefix)
+                }
+                variant = 0
+            } else if !installed {
+                try Self.write(Self.inventory(cluster, artifacts: artifacts, variant: variant), to: inventory)
+                let setup = try K8sctlBinary.run(["apply", inventory.path])
+                try #require(setup.status == 0, "setup install failed:\n\(setup.stdout.suffix(3000))\n\(setup.stderr)")
+            }
+            let old = trial.install ? [:] : try ManagedFiles.rendered(inventory, into: work.appendingPathComponent("render-old"))
+            if !trial.install { variant = 1 - variant }
+            try Self.write(Self.inventory(cluster, artifacts: artifacts, variant: variant), to: inventory)
+            let new = try ManagedFiles.rendered(inventory, into: work.appendingPathComponent("render-new"))
+            let line = try Self.run(trial, cluster: cluster, inventory: inventory, old: old, new: new, work: work)
+            TrialSettings.log(line)
+            summary.append(line)
+            installed = true
+        }
+        TrialSettings.log("fault trials done: \(summary.count) trials, seed 0x\(String(seed, radix: 16))")
+    }
+
+    /// One trial: the faulted apply, the checks, the converging apply and the no-op apply.
+    static func run(_ trial: Trial, cluster: TestNodeCluster, inventory: URL, old: [String: [String: String]],
+                    new: [String: [String: String]], work: URL) throws -> String {
+        let certificates = work.appendingPathComponent("etcd-client")
+        if trial.install { try? FileManager.default.removeItem(at: certificates) }
+        let addresses = cluster.nodes.map(\.address)
+        let monitor = QuorumMonitor(endpoints: { addresses }, certificates: certificates,
+                                    fetch: { QuorumMonitor.fetchCertificates(cluster, from: cluster.nodes[0], into: certificates) },
+                                    formed: !trial.install)
+        let target = cluster.nodes[trial.node]
+        let apply = try BackgroundApply(["apply", inventory.path])
+        var injected = "never (the run ended first)"
+        if let planned = apply.waitForEvent({ ($0["phase"] as? String)?.hasPrefix("applying ") == true }),
+           let steps = (planned["phase"] as? String)?.split(separator: " ").dropFirst().first.flatMap({ Int($0) }), steps > 0 {
+            let point = 1 + Int(trial.draw % UInt64(steps))
+            var seen = 0
+            if apply.waitForEvent({ event in
+                if event["event"] as? String == "step" { seen += 1 }
+                return seen >= point
+            }) != nil {
+                injected = "after step \(point) of \(steps): " + (try inject(trial.fault, on: target, cluster: cluster, applyPID: apply.pid))
+            }
+        }
+        let faulted = apply.finish()
+        let quorum = monitor.stop()
+        let stopped = faulted.lines.compactMap(BackgroundApply.parse).last { $0["event"] as? String == "finished" }
+        let outcome = "exit \(faulted.status)" + ((stopped?["succeeded"] as? Bool) == true ? " (converged anyway)" : "")
+
+        // Every managed path: the old content, the new content, or (install) not there yet.
+        var checked = (old: 0, new: 0, absent: 0)
+        for node in cluster.nodes {
+            let newSums = new[node.name] ?? [:]
+            let paths = Array(Set(newSums.keys).union(old[node.name]?.keys ?? [:].keys)).sorted()
+            let onNode = try ManagedFiles.onNode(cluster, node, paths: paths)
+            for path in paths {
+                let have = onNode[path] ?? nil
+                let oldSum = old[node.name]?[path]
+                if have == newSums[path] { checked.new += 1 }
+                else if have != nil && have == oldSum { checked.old += 1 }
+                else if have == nil && oldSum == nil { checked.absent += 1 }
+                else {
+                    Issue.record("\(trial) \(injected): \(node.name) \(path) is neither old nor new (sha256 \(have ?? "missing"))")
+                }
+            }
+            let manifests = Set(newSums.keys.filter { $0.hasPrefix("/etc/kubernetes/manifests/") })
+            let left = try ManagedFiles.leftovers(cluster, node, manifests: manifests)
+            // Temp files of the killed writer may stay until the next write of their target (checked below).
+            let stray = left.filter { !$0.contains(".k8sctl-") }
+            #expect(stray.isEmpty, "\(trial): \(node.name) static-pod directory holds unmanaged files: \(stray)")
+        }
+        #expect(quorum.lost == 0, "\(trial) \(injected): etcd lost quorum: \(quorum.lostDetails)")
+
+        // The next apply converges; one more changes nothing.
+        let converge = try K8sctlBinary.run(["apply", inventory.path])
+        #expect(converge.status == 0, "\(trial) \(injected): the next apply failed:\n\(converge.stdout.suffix(3000))\n\(converge.stderr)")
+        let again = try K8sctlBinary.run(["apply", inventory.path])
+        #expect(again.status == 0 && again.stdout.contains("converged: 0 changed"),
+                "\(trial): a further apply was not a no-op:\n\(again.stdout.suffix(2000))\n\(again.stderr)")
+        var leftAfter: [String] = []
+        for node in cluster.nodes {
+            let newSums = new[node.name] ?? [:]
+            let onNode = try ManagedFiles.onNode(cluster, node, paths: Array(newSums.keys))
+            for (path, sum) in newSums where onNode[path] ?? nil != sum {
+                Issue.record("\(trial): after converging, \(node.name) \(path) is not the new content")
+            }
+            leftAfter += try ManagedFiles.leftovers(cluster, node, manifests: Set(newSums.keys)).map { "\(node.name):\($0)" }
+        }
+        #expect(leftAfter.isEmpty, "\(trial): temp or stray files after converging: \(leftAfter)")
+        let health = try LifecycleEndToEndTests.healthyCount(cluster, via: cluster.nodes[0], endpoints: cluster.nodes)
+        #expect(health == 3, "\(trial): \(health) of 3 etcd members healthy after converging")
+
+        return "\(trial), \(injected); faulted run \(outcome); files: \(checked.new) new, \(checked.old) old, \(checked.absent) not yet written; "
+            + "quorum: \(quorum); next apply exit \(converge.status); no-op \(again.stdout.contains("converged: 0 changed")); "
+            + "leftovers after converging: \(leftAfter.count)"
+    }
+
+    /// Does the fault on the node; returns what was done.
+    static func inject(_ fault: Fault, on node: TestNode, cluster: TestNodeCluster, applyPID: Int32) throws -> String {
+        switch fault {
+        case .killSSHD:
+            // The test's own session is one of those killed: detach the kill from it.
+            _ = try cluster.shell(node, "setsid sh -c 'pkill -KILL -x sshd; sleep 2; systemctl start ssh' </dev/null >/dev/null 2>&1 &")
+            return "killed every sshd on \(node.name)"
+        case .dropConnection, .killRemoteCommand:
+            // The local port of k8sctl's connection to the node identifies the sshd serving it there.
+            let sockets = try ProcessRunner.run("/usr/bin/ss", ["-tnpH", "state", "established", "dst", "\(node.address):22"])
+            guard let line = sockets.stdout.split(separator: "\n").first(where: { $0.contains("pid=\(applyPID),") }),
+                  let local = line.split(separator: " ", omittingEmptySubsequences: true).dropFirst(2).first,
+                  let port = local.split(separator: ":").last else {
+                return "no connection of pid \(applyPID) to \(node.name) (closed already)"
+            }
+            let script = fault == .dropConnection ? killSessionScript : killCommandScript
+            let out = try cluster.shell(node, script, stdin: "\(cluster.gateway) \(port)\n")
+            return "\(fault.rawValue) on \(node.name) (port \(port)): \(out.stdout.trimmingCharacters(in: .whitespacesAndNewlines))"
+        }
+    }
+
+    /// stdin: `GATEWAY PORT`. Kills (SIGKILL) the sshd processes holding that connection: the TCP
+    /// connection drops; what the session ran is orphaned, its stdin closed.
+    static let killSessionScript = #"""
+    read -r gw port
+    pids=$(ss -tnpH state established "( sport = :22 and dport = :$port )" dst "$gw" | grep -o 'pid=[0-9]*' | cut -d= -f2 | sort -u)
+    [ -n "$pids" ] || { echo "no sshd for port $port"; exit 0; }
+    kill -KILL $pids; echo "killed sshd $pids"
+    """#
+
+    /// stdin: `GATEWAY PORT`. Kills (SIGKILL) every process the session runs (not sshd itself), waiting
+    /// up to 3 s for one to exist: the channel reports the signal, the connection stays.
+    static let killCommandScript = #"""
+    read -r gw port
+    pids=$(ss -tnpH state established "( sport = :22 and dport = :$port )" dst "$gw" | grep -o 'pid=[0-9]*' | cut -d= -f2 | sort -u)
+    [ -n "$pids" ] || { echo "no sshd for port $port"; exit 0; }
+    descendants() { for p in $(pgrep -P "$1"); do echo "$p"; descendants "$p"; done; }
+    i=0
+    while [ $i -lt 150 ]; do
+      victims=""
+      for s in $pids; do for d in $(descendants "$s"); do
+        case $(cat /proc/$d/comm 2>/dev/null) in sshd|"") ;; *) victims="$victims $d" ;; esac
+      done; done
+      if [ -n "$victims" ]; then
+        what=$(for v in $victims; do tr '\0' ' ' < /proc/$v/cmdline 2>/dev/null | cut -c1-60; echo; done | head -n 2 | tr '\n' '|')
+        kill -KILL $victims 2>/dev/null; echo "killed$victims: $what"; exit 0
+      fi
+      sleep 0.02; i=$((i+1))
+    done
+    echo "the session ran nothing for 3 s"
+    """#
+
+    static func write(_ text: String, to url: URL) throws { try text.write(to: url, atomically: true, encoding: .utf8) }
+}
