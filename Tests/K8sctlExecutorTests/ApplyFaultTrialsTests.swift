@@ -135,7 +135,11 @@ struct ApplyFaultTrialsTests {
                 if have == newSums[path] { checked.new += 1 }
                 else if have != nil && have == oldSum { checked.old += 1 }
                 else if have == nil && oldSum == nil { checked.absent += 1 }
-                else {
+                else if path == "/etc/etcd/etcd.env", have != nil,
+                        try ManagedFiles.withoutBootstrapLines(cluster, node, rendered: work.appendingPathComponent("render-new/\(node.name)\(path)"))
+                            || (oldSum != nil && ManagedFiles.withoutBootstrapLines(cluster, node, rendered: work.appendingPathComponent("render-old/\(node.name)\(path)"))) {
+                    checked.new += 1  // old or new apart from the bootstrap-only lines of a member that joined a running cluster
+                } else {
                     Issue.record("\(trial) \(injected): \(node.name) \(path) is neither old nor new (sha256 \(have ?? "missing"))")
                 }
             }
@@ -154,10 +158,18 @@ struct ApplyFaultTrialsTests {
         #expect(again.status == 0 && again.stdout.contains("converged: 0 changed"),
                 "\(trial): a further apply was not a no-op:\n\(again.stdout.suffix(2000))\n\(again.stderr)")
         var leftAfter: [String] = []
+        var joined: [String] = []
         for node in cluster.nodes {
             let newSums = new[node.name] ?? [:]
             let onNode = try ManagedFiles.onNode(cluster, node, paths: Array(newSums.keys))
             for (path, sum) in newSums where onNode[path] ?? nil != sum {
+                // A member that joins a running cluster gets `existing` bootstrap lines instead of the
+                // offline render's `new` ones (EtcdBootstrapFlags): the rest must be the new content.
+                if path == "/etc/etcd/etcd.env",
+                   try ManagedFiles.withoutBootstrapLines(cluster, node, rendered: work.appendingPathComponent("render-new/\(node.name)\(path)")) {
+                    joined.append(node.name)
+                    continue
+                }
                 Issue.record("\(trial): after converging, \(node.name) \(path) is not the new content")
             }
             leftAfter += try ManagedFiles.leftovers(cluster, node, manifests: Set(newSums.keys)).map { "\(node.name):\($0)" }
@@ -169,6 +181,7 @@ struct ApplyFaultTrialsTests {
         return "\(trial), \(injected); faulted run \(outcome); files: \(checked.new) new, \(checked.old) old, \(checked.absent) not yet written; "
             + "quorum: \(quorum); next apply exit \(converge.status); no-op \(again.stdout.contains("converged: 0 changed")); "
             + "leftovers after converging: \(leftAfter.count)"
+            + (joined.isEmpty ? "" : "; joined the running cluster (etcd.env bootstrap lines `existing`): \(joined.joined(separator: ", "))")
     }
 
     /// Does the fault on the node; returns what was done.

@@ -198,6 +198,15 @@ enum ManagedFiles {
         return sums
     }
 
+    /// Whether the node's `/etc/etcd/etcd.env` equals the rendered one apart from the bootstrap-only
+    /// lines (`ETCD_INITIAL_CLUSTER…`, read only on a member's first start).
+    static func withoutBootstrapLines(_ cluster: TestNodeCluster, _ node: TestNode, rendered: URL) throws -> Bool {
+        let strip = { (text: String) in text.split(separator: "\n").filter { !$0.hasPrefix("ETCD_INITIAL_CLUSTER") && !$0.hasPrefix("# initial-cluster-state") } }
+        let local = try String(contentsOf: rendered, encoding: .utf8)
+        let remote = try retryingSSH { try cluster.ssh(node, ["cat", "/etc/etcd/etcd.env"]) }
+        return remote.succeeded && strip(remote.stdout) == strip(local)
+    }
+
     /// Temp files a writer leaves while it works (`.NAME.k8sctl-PID`) and anything in the static-pod
     /// directory that is not a managed manifest (what a kubelet would read).
     static func leftovers(_ cluster: TestNodeCluster, _ node: TestNode, manifests: Set<String>) throws -> [String] {
