@@ -6,8 +6,8 @@ enum QuorumModel {
     static func majority(_ members: Int) -> Int { members / 2 + 1 }
 
     /// Whether `target` can be reached from `current` by single `member add` / `member remove` steps
-    /// that etcd accepts, with the members in `down` staying down and every added member started
-    /// right after its add.
+    /// that etcd accepts, with the members in `down` staying down (so never removed and added back)
+    /// and every other added member started right after its add.
     ///
     /// etcd accepts an add only while every current member is connected to the leader (none down)
     /// and the started members stay a majority of the grown membership — with one exception: a
@@ -24,7 +24,8 @@ enum QuorumModel {
             if members == target { return true }
             var next: [Set<String>] = []
             let everyoneUp = members.isDisjoint(with: down)
-            for name in target.subtracting(members) where everyoneUp
+            // A machine that is down cannot start the member it would be: it is never (re-)added.
+            for name in target.subtracting(members).subtracting(down) where everyoneUp
                 && (members.count == 1 || live(members) >= majority(members.count + 1)) {
                 next.append(members.union([name]))
             }
@@ -40,15 +41,21 @@ enum QuorumModel {
     }
 
     /// The error rule IDs validation must report for a change from `previous` to `desired`
-    /// control-plane (= etcd) hosts, with `down` members observed down (empty for an offline
-    /// `validate`, which observes nothing).
-    static func expectedErrors(previous: Set<String>, desired: Set<String>, down: Set<String> = []) -> Set<String> {
+    /// control-plane (= etcd) hosts, with `workers` worker-only hosts in the desired inventory
+    /// (local-proxy endpoint) and `down` members observed down (empty for an offline `validate`,
+    /// which observes nothing).
+    static func expectedErrors(previous: Set<String>, desired: Set<String>, workers: Int, down: Set<String> = []) -> Set<String> {
         var errors: Set<String> = []
-        if desired.isEmpty { errors.formUnion(["K8S-TOPOLOGY-001", "K8S-TOPOLOGY-002"]) }
+        if desired.isEmpty {
+            errors.formUnion(["K8S-TOPOLOGY-001", "K8S-TOPOLOGY-002"])
+            // Each worker's local API proxy would have no API server behind it.
+            if workers > 0 { errors.insert("K8S-TOPOLOGY-006") }
+        }
         guard !previous.isEmpty else { return errors }
         let removed = previous.subtracting(desired)
         let added = desired.subtracting(previous)
-        if desired.isEmpty { errors.formUnion(["K8S-DATALOSS-001", "K8S-DATALOSS-006"]) }
+        // No current member (and, stacked, no current control-plane host) stays.
+        if previous.isDisjoint(with: desired) { errors.formUnion(["K8S-DATALOSS-001", "K8S-DATALOSS-006"]) }
         if removed.count >= majority(previous.count) { errors.insert("K8S-QUORUM-002") }
         if !added.isEmpty && previous.isDisjoint(with: desired) { errors.insert("K8S-QUORUM-003") }
         if !desired.isEmpty && !reachable(current: previous, target: desired, down: down) { errors.insert("K8S-QUORUM-001") }
