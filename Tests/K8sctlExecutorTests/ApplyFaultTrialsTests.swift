@@ -4,8 +4,8 @@ import Testing
 
 /// Faults injected into a running `k8sctl apply` on 3 systemd test nodes (control plane + etcd each,
 /// real etcd): the SSH connection dropped on the node side (the sshd processes serving k8sctl's
-/// connection killed), the remote command killed (everything the session runs), or every sshd of
-/// the node killed (systemd restarts the listener). Each trial is derived from one seed: the kind
+/// connection killed), the remote command killed (everything the session runs), the remote file
+/// writer killed mid-write, or every sshd of the node killed (systemd restarts the listener). Each trial is derived from one seed: the kind
 /// (fresh install or a configuration change that restarts etcd and kubelet), the fault, the node,
 /// and the point: after the k-th step event of the run's own event stream.
 ///
@@ -18,7 +18,14 @@ import Testing
 /// `K8SCTL_LONG=1`); `scripts/fault-trials` runs the long form. See docs/faults.md.
 @Suite(.serialized)
 struct ApplyFaultTrialsTests {
-    enum Fault: String, CaseIterable { case dropConnection = "drop-connection", killRemoteCommand = "kill-remote-command", killSSHD = "kill-sshd" }
+    enum Fault: String, CaseIterable {
+        // In turn from the seed; the default seed gives CI drop-connection (install) and kill-write (change).
+        case killSSHD = "kill-sshd", dropConnection = "drop-connection"
+        /// The remote file writer (`sh -c … k8sctl-write`) killed while it runs: the next write on
+        /// that connection after the step point, waited for up to 10 s.
+        case killWrite = "kill-write"
+        case killRemoteCommand = "kill-remote-command"
+    }
 
     struct Trial: CustomStringConvertible {
         var index: Int
@@ -36,7 +43,7 @@ struct ApplyFaultTrialsTests {
         var generator = SeededGenerator(state: seed)
         return (0..<count).map { index in
             let install = index == 0 ? true : index == 1 ? false : Int.random(in: 0..<4, using: &generator) == 0
-            let fault = Fault.allCases[(index + Int(seed % 3)) % Fault.allCases.count]
+            let fault = Fault.allCases[(index + Int(seed % 4)) % Fault.allCases.count]
             return Trial(index: index + 1, install: install, fault: fault, node: Int.random(in: 0..<3, using: &generator),
                          draw: generator.next())
         }
@@ -191,7 +198,7 @@ struct ApplyFaultTrialsTests {
             // The test's own session is one of those killed: detach the kill from it.
             _ = try cluster.shell(node, "setsid sh -c 'pkill -KILL -x sshd; sleep 2; systemctl start ssh' </dev/null >/dev/null 2>&1 &")
             return "killed every sshd on \(node.name)"
-        case .dropConnection, .killRemoteCommand:
+        case .dropConnection, .killRemoteCommand, .killWrite:
             // The local port of k8sctl's connection to the node identifies the sshd serving it there.
             let sockets = try ProcessRunner.run("/usr/bin/ss", ["-tnpH", "state", "established", "dst", "\(node.address):22"])
             guard let line = sockets.stdout.split(separator: "\n").first(where: { $0.contains("pid=\(applyPID),") }),
@@ -200,7 +207,8 @@ struct ApplyFaultTrialsTests {
                 return "no connection of pid \(applyPID) to \(node.name) (closed already)"
             }
             let script = fault == .dropConnection ? killSessionScript : killCommandScript
-            let out = try cluster.shell(node, script, stdin: "\(cluster.gateway) \(port)\n")
+            let match = fault == .killWrite ? "k8sctl-write" : ""
+            let out = try cluster.shell(node, script, stdin: "\(cluster.gateway) \(port) \(match)\n")
             return "\(fault.rawValue) on \(node.name) (port \(port)): \(out.stdout.trimmingCharacters(in: .whitespacesAndNewlines))"
         }
     }
@@ -214,26 +222,30 @@ struct ApplyFaultTrialsTests {
     kill -KILL $pids; echo "killed sshd $pids"
     """#
 
-    /// stdin: `GATEWAY PORT`. Kills (SIGKILL) every process the session runs (not sshd itself), waiting
-    /// up to 3 s for one to exist: the channel reports the signal, the connection stays.
+    /// stdin: `GATEWAY PORT [MATCH]`. Kills (SIGKILL) every process the session runs (not sshd
+    /// itself) — with MATCH, only once one of them has MATCH in its command line — waiting up to 3 s
+    /// (10 s with MATCH) for one to exist: the channel reports the signal, the connection stays.
     static let killCommandScript = #"""
-    read -r gw port
+    read -r gw port match
     pids=$(ss -tnpH state established "( sport = :22 and dport = :$port )" dst "$gw" | grep -o 'pid=[0-9]*' | cut -d= -f2 | sort -u)
     [ -n "$pids" ] || { echo "no sshd for port $port"; exit 0; }
     descendants() { for p in $(pgrep -P "$1"); do echo "$p"; descendants "$p"; done; }
-    i=0
-    while [ $i -lt 150 ]; do
-      victims=""
+    i=0; limit=150; pause=0.02
+    [ -n "$match" ] && { limit=2000; pause=0.005; }
+    while [ $i -lt $limit ]; do
+      victims=""; matched=""
       for s in $pids; do for d in $(descendants "$s"); do
         case $(cat /proc/$d/comm 2>/dev/null) in sshd|"") ;; *) victims="$victims $d" ;; esac
+        [ -n "$match" ] && tr '\0' ' ' < /proc/$d/cmdline 2>/dev/null | grep -q -- "$match" && matched=y
       done; done
+      [ -n "$match" ] && [ -z "$matched" ] && victims=""
       if [ -n "$victims" ]; then
         what=$(for v in $victims; do tr '\0' ' ' < /proc/$v/cmdline 2>/dev/null | cut -c1-60; echo; done | head -n 2 | tr '\n' '|')
         kill -KILL $victims 2>/dev/null; echo "killed$victims: $what"; exit 0
       fi
-      sleep 0.02; i=$((i+1))
+      sleep $pause; i=$((i+1))
     done
-    echo "the session ran nothing for 3 s"
+    echo "the session ran nothing${match:+ matching $match} in time"
     """#
 
     static func write(_ text: String, to url: URL) throws { try text.write(to: url, atomically: true, encoding: .utf8) }
