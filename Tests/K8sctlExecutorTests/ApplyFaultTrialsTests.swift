@@ -206,9 +206,9 @@ struct ApplyFaultTrialsTests {
                   let port = local.split(separator: ":").last else {
                 return "no connection of pid \(applyPID) to \(node.name) (closed already)"
             }
-            let script = fault == .dropConnection ? killSessionScript : killCommandScript
-            let match = fault == .killWrite ? "k8sctl-write" : ""
-            let out = try cluster.shell(node, script, stdin: "\(cluster.gateway) \(port) \(match)\n")
+            let out = fault == .killWrite
+                ? try cluster.ssh(node, ["python3", "-c", killWriterScript, cluster.gateway, String(port)])
+                : try cluster.shell(node, fault == .dropConnection ? killSessionScript : killCommandScript, stdin: "\(cluster.gateway) \(port)\n")
             return "\(fault.rawValue) on \(node.name) (port \(port)): \(out.stdout.trimmingCharacters(in: .whitespacesAndNewlines))"
         }
     }
@@ -222,30 +222,73 @@ struct ApplyFaultTrialsTests {
     kill -KILL $pids; echo "killed sshd $pids"
     """#
 
-    /// stdin: `GATEWAY PORT [MATCH]`. Kills (SIGKILL) every process the session runs (not sshd
-    /// itself) — with MATCH, only once one of them has MATCH in its command line — waiting up to 3 s
-    /// (10 s with MATCH) for one to exist: the channel reports the signal, the connection stays.
+    /// stdin: `GATEWAY PORT`. Kills (SIGKILL) every process the session runs (not sshd itself), waiting
+    /// up to 3 s for one to exist: the channel reports the signal, the connection stays.
     static let killCommandScript = #"""
-    read -r gw port match
+    read -r gw port
     pids=$(ss -tnpH state established "( sport = :22 and dport = :$port )" dst "$gw" | grep -o 'pid=[0-9]*' | cut -d= -f2 | sort -u)
     [ -n "$pids" ] || { echo "no sshd for port $port"; exit 0; }
     descendants() { for p in $(pgrep -P "$1"); do echo "$p"; descendants "$p"; done; }
-    i=0; limit=150; pause=0.02
-    [ -n "$match" ] && { limit=2000; pause=0.005; }
-    while [ $i -lt $limit ]; do
-      victims=""; matched=""
+    i=0
+    while [ $i -lt 150 ]; do
+      victims=""
       for s in $pids; do for d in $(descendants "$s"); do
         case $(cat /proc/$d/comm 2>/dev/null) in sshd|"") ;; *) victims="$victims $d" ;; esac
-        [ -n "$match" ] && tr '\0' ' ' < /proc/$d/cmdline 2>/dev/null | grep -q -- "$match" && matched=y
       done; done
-      [ -n "$match" ] && [ -z "$matched" ] && victims=""
       if [ -n "$victims" ]; then
         what=$(for v in $victims; do tr '\0' ' ' < /proc/$v/cmdline 2>/dev/null | cut -c1-60; echo; done | head -n 2 | tr '\n' '|')
         kill -KILL $victims 2>/dev/null; echo "killed$victims: $what"; exit 0
       fi
-      sleep $pause; i=$((i+1))
+      sleep 0.02; i=$((i+1))
     done
-    echo "the session ran nothing${match:+ matching $match} in time"
+    echo "the session ran nothing for 3 s"
+    """#
+
+    /// argv: GATEWAY PORT. Scans /proc without pausing (a write lasts milliseconds) for the file
+    /// writer (`… k8sctl-write …`) run by the sshd session of that connection, for up to 10 s, and
+    /// SIGKILLs it with everything it started (`head` filling a temp file, `sync`, `mv`…).
+    static let killWriterScript = #"""
+    import os, re, signal, subprocess, sys, time
+    gw, port = sys.argv[1], sys.argv[2]
+    ss = subprocess.run(["ss", "-tnpH", "state", "established", "( sport = :22 and dport = :%s )" % port, "dst", gw],
+                        capture_output=True, text=True).stdout
+    sessions = {int(pid) for pid in re.findall(r"pid=(\d+)", ss)}
+    if not sessions: print("no sshd for port", port); sys.exit(0)
+    def ppid(pid):
+        with open("/proc/%d/stat" % pid) as f: return int(f.read().rsplit(")", 1)[1].split()[1])
+    def under_session(pid):
+        for _ in range(20):
+            if pid in sessions: return True
+            if pid <= 1: return False
+            pid = ppid(pid)
+        return False
+    def tree(root):
+        kids = {}
+        for name in os.listdir("/proc"):
+            if name.isdigit():
+                try: kids.setdefault(ppid(int(name)), []).append(int(name))
+                except (OSError, IndexError, ValueError): pass
+        out, todo = [], [root]
+        while todo:
+            pid = todo.pop(); out.append(pid); todo += kids.get(pid, [])
+        return out
+    deadline = time.time() + 10
+    while time.time() < deadline:
+        for name in os.listdir("/proc"):
+            if not name.isdigit(): continue
+            pid = int(name)
+            try:
+                with open("/proc/%d/cmdline" % pid, "rb") as f: cmd = f.read()
+                if b"k8sctl-write" not in cmd or not under_session(pid): continue
+                victims = tree(pid)
+                for victim in victims: os.kill(victim, signal.SIGKILL)
+                tmp = [n for d in ("/etc/kubernetes", "/etc/etcd", "/var/lib/kubelet", "/etc/kubernetes/manifests", "/etc/kubernetes/pki")
+                       if os.path.isdir(d) for n in os.listdir(d) if ".k8sctl-" in n]
+                print("killed writer %d and %d more%s" % (pid, len(victims) - 1, ("; temp files now: " + " ".join(tmp)) if tmp else ""))
+                sys.exit(0)
+            except (OSError, IndexError, ValueError):
+                continue
+    print("no write on that connection within 10 s")
     """#
 
     static func write(_ text: String, to url: URL) throws { try text.write(to: url, atomically: true, encoding: .utf8) }
