@@ -32,7 +32,7 @@ struct ApplyFaultTrialsTests {
         var install: Bool
         var fault: Fault
         var node: Int
-        /// Drawn from the seed; the fault comes after step `1 + draw % (steps-in-the-plan − 1)`.
+        /// Drawn from the seed; the step is `1 + draw % steps-in-the-plan`.
         var draw: UInt64
         var description: String { "trial \(index) (\(install ? "install" : "change")): \(fault.rawValue) on node \(node + 1)" }
     }
@@ -116,8 +116,7 @@ struct ApplyFaultTrialsTests {
         var injected = "never (the run ended first)"
         if let planned = apply.waitForEvent({ ($0["phase"] as? String)?.hasPrefix("applying ") == true }),
            let steps = (planned["phase"] as? String)?.split(separator: " ").dropFirst().first.flatMap({ Int($0) }), steps > 0 {
-            // Before the last step, so the fault lands while the run still works on its hosts.
-            let point = 1 + Int(trial.draw % UInt64(max(1, steps - 1)))
+            let point = 1 + Int(trial.draw % UInt64(steps))
             var seen = 0
             if apply.waitForEvent({ event in
                 if event["event"] as? String == "step" { seen += 1 }
