@@ -77,7 +77,10 @@ struct ApplyFaultTrialsTests {
         var variant = 0
         var summary: [String] = []
 
-        for trial in Self.trials(seed: seed, count: count) {
+        // `K8SCTL_FAULT_ONLY=19,21` repeats single trials of the seed (an install trial starts from
+        // fresh nodes, so it repeats exactly; a change trial starts from the first variant).
+        let only = Set((ProcessInfo.processInfo.environment["K8SCTL_FAULT_ONLY"] ?? "").split(separator: ",").compactMap { Int($0) })
+        for trial in Self.trials(seed: seed, count: max(count, only.max() ?? 0)) where only.isEmpty || only.contains(trial.index) {
             let inventory = work.appendingPathComponent("cluster.yaml")
             if trial.install {
                 if installed {

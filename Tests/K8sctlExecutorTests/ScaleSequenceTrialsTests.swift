@@ -13,6 +13,9 @@ import Testing
 ///   majorities and etcd's reconfiguration checks) says, both offline and, with the member down,
 ///   in apply's refusal;
 /// - a refused apply changes nothing (membership as before, the stopped member started again);
+/// - a host that stays but changes role in one step (removed and added back at once) passes
+///   validate but is refused by planning ("changes roles … in place", nothing changed) — checked as
+///   such, see docs/faults.md;
 /// - an accepted apply keeps etcd answering with quorum throughout (polled from this machine every
 ///   0.5 s), except in the join window the model allows (one live member taking a second), ends
 ///   with exactly the desired members all healthy, and a further apply changes nothing.
@@ -78,7 +81,7 @@ struct ScaleSequenceTrialsTests {
             let install = try K8sctlBinary.run(["apply", applied.path])
             try #require(install.status == 0, "install failed:\n\(install.stdout.suffix(3000))\n\(install.stderr)")
             try #require(QuorumMonitor.fetchCertificates(cluster, from: cluster.nodes[0], into: certificates))
-            var tally = (refusedOffline: 0, refusedOnline: 0, applied: 0, joinWindows: 0, withMemberDown: 0, samples: 0)
+            var tally = (refusedOffline: 0, refusedOnline: 0, refusedRoleChange: 0, applied: 0, joinWindows: 0, withMemberDown: 0, samples: 0)
 
             for step in 1...steps {
                 let next = Self.mutate(roles, nodes: cluster.nodes.count, using: &generator)
@@ -132,6 +135,21 @@ struct ScaleSequenceTrialsTests {
                     continue
                 }
 
+                // A host that stays but changes role (leaving and coming back within one step) is not
+                // a validation error; the planner refuses it with a positioned error, changing nothing.
+                let roleChanged = roles.keys.filter { next[$0] != nil && next[$0] != roles[$0] }.map(name).sorted()
+                if !roleChanged.isEmpty {
+                    tally.refusedRoleChange += 1
+                    #expect(apply.status == 1 && apply.stderr.contains("changes roles") && apply.stderr.contains("nothing was changed"),
+                            "\(label): an in-place role change of \(roleChanged) should be refused by planning:\n\(apply.stdout.suffix(1500))\n\(apply.stderr)")
+                    let via = try #require(cluster.node(before.subtracting(down).sorted().first!))
+                    #expect(try LifecycleEndToEndTests.members(cluster, via: via) == before.sorted().map { "\($0) started" },
+                            "\(label): membership changed by a refused apply")
+                    for name in down { try cluster.ssh(cluster.node(name)!, ["systemctl", "start", "etcd"]) }
+                    TrialSettings.log("\(label): in-place role change of \(roleChanged) refused by planning; quorum \(quorum)")
+                    continue
+                }
+
                 let window = QuorumModel.allowsJoinWindow(previous: before, desired: after, down: down)
                 #expect(apply.status == 0, "\(label) (down: \(down)): apply failed:\n\(apply.stdout.suffix(4000))\n\(apply.stderr)")
                 if quorum.lost > 0 && window { tally.joinWindows += 1 }
@@ -152,6 +170,7 @@ struct ScaleSequenceTrialsTests {
             }
             TrialSettings.log("scale sequence done (seed 0x\(String(seed, radix: 16)), \(steps) steps): \(tally.applied) applied, "
                               + "\(tally.refusedOffline) refused by validate, \(tally.refusedOnline) refused by apply with a member down, "
+                              + "\(tally.refusedRoleChange) in-place role changes refused by planning, "
                               + "\(tally.withMemberDown) with a member down, \(tally.joinWindows) join windows without quorum, \(tally.samples) health samples")
         }
     }

@@ -64,7 +64,7 @@ public struct Applier: Sendable {
 
         // The previous revision, from the cluster itself.
         sink(.phase("reading the applied state"))
-        let applied = try await StateStore().pull(from: controlPlane)
+        let (applied, stateBehind) = try await StateStore().pullNoting(from: controlPlane)
         var previous: Cluster?
         if let applied, let baseline = applied.planningBaseline {
             let loaded = InventoryLoader().load(text: baseline, file: "cluster:\(AppliedState.revisionPath(applied.revision))")
@@ -163,10 +163,11 @@ public struct Applier: Sendable {
                                          sink: sink, interrupt: request.interrupt).run()
         }
 
-        // Record what the cluster now is whenever something changed, nothing was recorded yet, or the
-        // recorded run had stopped partway (so `completed` tells the truth).
+        // Record what the cluster now is whenever something changed, nothing was recorded yet, the
+        // recorded run had stopped partway (so `completed` tells the truth), or a control-plane host
+        // missed the last record (a run stopped while writing it).
         let revision = report.changedCount > 0 || applied == nil ? nextRevision : applied!.revision
-        if report.changedCount > 0 || applied == nil || applied?.completed != report.succeeded {
+        if report.changedCount > 0 || applied == nil || applied?.completed != report.succeeded || stateBehind {
             let state = AppliedState(
                 cluster: desired.name, revision: revision, k8sctlVersion: "0.1.0",
                 inventory: NativeInventoryWriter().yaml(for: desired),
