@@ -103,6 +103,21 @@ struct ApplyFaultTrialsTests {
             installed = true
         }
         TrialSettings.log("fault trials done: \(summary.count) trials, seed 0x\(String(seed, radix: 16))")
+
+        // Regression (long run, trial 19): a run killed while recording the state left one
+        // control-plane host without it and its temp files in place; nothing else differed, so later
+        // applies recorded nothing and the temp files stayed. The next apply records it again.
+        let inventory = work.appendingPathComponent("cluster.yaml")
+        let behind = cluster.nodes[1]
+        let revision = try cluster.ssh(cluster.nodes[0], ["sh", "-c", "ls /var/lib/k8sctl/revisions | sort -n | tail -n 1"]).stdout
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        try #require(revision.hasSuffix(".yaml"), "no revision recorded: \(revision)")
+        try #require(try cluster.shell(behind, "rm /var/lib/k8sctl/state.json && echo half > /var/lib/k8sctl/.state.json.k8sctl-4242 "
+                                       + "&& echo half > /var/lib/k8sctl/revisions/.\(revision).k8sctl-4242").succeeded)
+        let repair = try K8sctlBinary.run(["apply", inventory.path])
+        #expect(repair.status == 0 && repair.stdout.contains("converged: 0 changed"), "\(repair.stdout.suffix(1500))\n\(repair.stderr)")
+        #expect(try cluster.ssh(behind, ["test", "-s", "/var/lib/k8sctl/state.json"]).succeeded, "the state was not recorded again on \(behind.name)")
+        #expect(try ManagedFiles.leftovers(cluster, behind, manifests: []).filter { $0.contains(".k8sctl-") }.isEmpty)
     }
 
     /// One trial: the faulted apply, the checks, the converging apply and the no-op apply.

@@ -20,7 +20,7 @@ import Testing
 ///   0.5 s), except in the join window the model allows (one live member taking a second), ends
 ///   with exactly the desired members all healthy, and a further apply changes nothing.
 ///
-/// `K8SCTL_SCALE_SEED` (default 0x5eed5ca1e) and `K8SCTL_SCALE_STEPS` (default 3, 100 under
+/// `K8SCTL_SCALE_SEED` (default 0x5eed5ca1e) and `K8SCTL_SCALE_STEPS` (default 5: 3 refusals, a 1 → 2 scale-up and a 2 → 1 scale-down; 100 under
 /// `K8SCTL_LONG=1`); `scripts/fault-trials` runs the long form. See docs/faults.md.
 @Suite(.serialized)
 struct ScaleSequenceTrialsTests {
@@ -65,7 +65,7 @@ struct ScaleSequenceTrialsTests {
     @Test(.enabled(if: ApplyEndToEndTests.available, "needs root, systemd-nspawn, debootstrap and etcd"))
     func randomScaleSequences_validateRefusesExactlyWhatTheModelSays_andAcceptedChangesKeepQuorum() throws {
         let seed = TrialSettings.seed("K8SCTL_SCALE_SEED", default: 0x5eed_5ca1e)
-        let steps = TrialSettings.count("K8SCTL_SCALE_STEPS", short: 3, long: 100)
+        let steps = TrialSettings.count("K8SCTL_SCALE_STEPS", short: 5, long: 100)
         TrialSettings.log("scale sequence: K8SCTL_SCALE_SEED=0x\(String(seed, radix: 16)) K8SCTL_SCALE_STEPS=\(steps)")
         var generator = SeededGenerator(state: seed)
         let work = try ApplyEndToEndTests.workspace("scaleseq")
