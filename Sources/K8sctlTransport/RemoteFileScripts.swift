@@ -14,7 +14,8 @@ enum RemoteFileScripts {
     /// content to a temp file next to the target, created under a umask derived from the requested
     /// mode so it is never wider than requested, even for an instant; owner and mode are set before
     /// anything is renamed. Then one `sync` flushes every temp file, pass 2 backs up and renames, and
-    /// a last `sync` flushes the directories. Output lines: `STATUS PATH`.
+    /// a last `sync` flushes the directories. Output lines: `STATUS PATH`. Temp files next to a target
+    /// that a killed writer left (`.NAME.k8sctl-PID`) are removed when that target is written again.
     static let writeFiles = #"""
     set -u -C
     backup=$1; dirmask=$2; expected=$3; pid=$$
@@ -25,6 +26,8 @@ enum RemoteFileScripts {
       seen=$((seen + 1))
       case $path in /*) ;; *) fail "bad header for file $seen" "$@" ;; esac
       dir=${path%/*}
+      # Temp files of a writer that was killed before its rename (the cluster lock rules out a live one).
+      for stale in "$dir/.${path##*/}".k8sctl-*; do [ -f "$stale" ] && rm -f -- "$stale"; done
       if [ -e "$path" ]; then
         [ -f "$path" ] || fail "$path exists and is not a regular file" "$@"
         have=$(sha256sum < "$path") || fail "cannot read $path" "$@"

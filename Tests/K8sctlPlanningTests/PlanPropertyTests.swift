@@ -159,9 +159,14 @@ struct PlanPropertyTests {
                 #expect(dependsOn(step, snapshot.id), "\(context): \(step.id) does not wait for the snapshot")
             }
         }
-        // Scale-down never deletes data: the only commands move directories aside.
+        // Scale-down never deletes data: the only commands move directories aside (the shipped
+        // move-aside script, whose `mv` without `-f`/`rm` is exercised by DecommissionMoveAsideTests).
         for step in plan.steps where step.operation == .scaleDown {
-            if case .command(let command) = step.action { #expect(command.argv.first == "mv", "\(context): \(command.argv)") }
+            if case .command(let command) = step.action {
+                #expect(command.argv.prefix(2) == ["sh", "-c"] && command.argv.count == 5 && command.argv[3] == "k8sctl-move-aside"
+                        && command.argv[2].contains("exec mv -- \"$dir\" \"$to\"") && !command.argv[2].contains("rm "),
+                        "\(context): \(command.argv)")
+            }
         }
     }
 

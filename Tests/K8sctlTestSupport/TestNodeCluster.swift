@@ -50,6 +50,18 @@ public struct TestNodeCluster: Sendable, Codable {
         }
     }
 
+    /// Pulls the plug on an nspawn node: every process dies at once, the disk stays. Connections to it
+    /// see silence (no reset) until it boots again.
+    public func powerOff(_ node: TestNode) throws {
+        try TestNodes.runScript(["poweroff", node.name])
+    }
+
+    /// Boots a powered-off nspawn node again (same disk, host keys and address) and returns once its
+    /// sshd answers.
+    public func boot(_ node: TestNode) throws {
+        try TestNodes.runScript(["boot", node.name])
+    }
+
     /// Tears the group down (processes, overlays, bridge, state). Idempotent.
     /// - Throws: `TestNodeError.scriptFailed` when `testnodes down` fails.
     public func shutdown() throws {

@@ -43,6 +43,23 @@ struct FileWriteTests {
         }
     }
 
+    /// Regression (issue 9 fault trials): a writer killed between its temp file and the rename left
+    /// `.NAME.k8sctl-PID` next to the target for good; the next write of that target removes it,
+    /// also when the content is unchanged. Other files' temp files and look-alikes stay.
+    @Test func tempFilesOfAKilledWriter_areRemoved_whenTheTargetIsWrittenAgain() async throws {
+        try await withHost { host, fixture in
+            let directory = try fixture.remoteDirectory()
+            let file = NodeFile(path: directory + "/kube-apiserver.yaml", text: "kind: Pod\n", mode: 0o600)
+            #expect(try await host.writeFiles([file]).map(\.change) == [.created])
+            for name in [".kube-apiserver.yaml.k8sctl-4242", ".kube-apiserver.yaml.k8sctl-77", ".etcd.yaml.k8sctl-4242", "kube-apiserver.yaml.k8sctl-1"] {
+                try Data("half".utf8).write(to: URL(fileURLWithPath: directory + "/" + name))
+            }
+            #expect(try await host.writeFiles([file]).map(\.change) == [.unchanged])
+            #expect(try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
+                    == [".etcd.yaml.k8sctl-4242", "kube-apiserver.yaml", "kube-apiserver.yaml.k8sctl-1"])
+        }
+    }
+
     @Test func unchangedFile_isReportedUnchanged_andNotRewritten() async throws {
         try await withHost { host, fixture in
             let path = try fixture.remoteDirectory() + "/kubelet.conf"

@@ -49,11 +49,13 @@ public struct Applier: Sendable {
         }
         do {
             let report = try await applyLocked(request, pool: pool, controlPlane: controlPlane, holder: lock.holder, started: started)
-            await lock.release(on: controlPlane)
+            // Through live connections: a control-plane connection lost during the run is reconnected
+            // so the lock is not left behind.
+            await lock.release(on: await pool.liveConnections(desired.controlPlaneHosts))
             await pool.closeAll()
             return report
         } catch {
-            await lock.release(on: controlPlane)
+            await lock.release(on: await pool.liveConnections(desired.controlPlaneHosts))
             await pool.closeAll()
             throw error
         }
@@ -66,7 +68,7 @@ public struct Applier: Sendable {
 
         // The previous revision, from the cluster itself.
         sink(.phase("reading the applied state"))
-        let applied = try await StateStore().pull(from: controlPlane)
+        let (applied, stateBehind) = try await StateStore().pullNoting(from: controlPlane)
         if let stopped = applied?.stopped { throw ExecutorError.refused(reason: stopped.refusal) }
         var previous: Cluster?
         if let applied, let baseline = applied.planningBaseline {
@@ -184,10 +186,11 @@ public struct Applier: Sendable {
         }
 
         for host in renewedOn ?? [] { report.record(host: host, status: .changed) }
-        // Record what the cluster now is whenever something changed, nothing was recorded yet, or the
-        // recorded run had stopped partway (so `completed` tells the truth).
+        // Record what the cluster now is whenever something changed, nothing was recorded yet, the
+        // recorded run had stopped partway (so `completed` tells the truth), or a control-plane host
+        // missed the last record (a run stopped while writing it).
         let revision = report.changedCount > 0 || applied == nil ? nextRevision : applied!.revision
-        if report.changedCount > 0 || applied == nil || applied?.completed != report.succeeded {
+        if report.changedCount > 0 || applied == nil || applied?.completed != report.succeeded || stateBehind {
             let state = AppliedState(
                 cluster: desired.name, revision: revision, k8sctlVersion: "0.1.0",
                 inventory: NativeInventoryWriter().yaml(for: desired),
@@ -199,8 +202,13 @@ public struct Applier: Sendable {
                 uncleanedHosts: (applied?.uncleanedHosts ?? []).filter { desired.host(named: $0.name) == nil }
                     + unreachableRemoved.map { UncleanedHost(name: $0.name, address: $0.address.description,
                                                              roles: $0.roles.map(\.rawValue).sorted(), revision: revision) },
-                rolloutStop: report.stop)
-            try await StateStore().push(state, to: controlPlane)
+                rolloutStop: report.stop,
+                hosts: Self.hostRecords(report))
+            let recordOn = await pool.liveConnections(desired.controlPlaneHosts)
+            if recordOn.count < desired.controlPlaneHosts.count {
+                sink(.warning("the applied state is recorded on \(recordOn.count) of \(desired.controlPlaneHosts.count) control-plane hosts (unreachable: \(await pool.unreachable.sorted().joined(separator: ", ")))"))
+            }
+            try await StateStore().push(state, to: recordOn)
         }
         report.revision = revision
         for host in desired.hosts where report.hosts[host.name] == nil { report.hosts[host.name] = ApplyReport.HostSummary(host: host.name) }
@@ -308,6 +316,16 @@ public struct Applier: Sendable {
             plan.steps += repairSteps.map { var step = $0; step.batch = batch; return step }
         }
         return plan
+    }
+
+    /// The report per host as the state records it: counts, and the first failure's step and message.
+    static func hostRecords(_ report: ApplyReport) -> [String: AppliedState.HostRecord] {
+        report.hosts.mapValues { summary in
+            let failure = report.failures.first { $0.host == summary.host }
+            return AppliedState.HostRecord(ok: summary.ok, changed: summary.changed, skipped: summary.skipped, failed: summary.failed,
+                                           failedStep: failure?.step,
+                                           failure: failure.map { String($0.message.split(separator: "\n").first ?? "") })
+        }
     }
 
     static func sha256(_ bytes: [UInt8]) -> String {

@@ -21,6 +21,7 @@ struct PlanExecution {
         var report = ApplyReport()
         var outcomes: [String: Outcome] = [:]
         var failedHosts = Set<String>()
+        /// Hosts of the batches so far that carry a failure budget (worker batches).
         var hostsSoFar = Set<String>()
         let runner = StepRunner()
         var lastStarted: RolloutBatch?
@@ -96,7 +97,9 @@ struct PlanExecution {
                     report.record(host: step.host, status: .skipped)
                 }
             }
-            hostsSoFar.formUnion(batch.hosts)
+            // The failure budget (`rollout.workers.maxFailurePercent`) is a share of the hosts rolled
+            // under it: control-plane batches (budget 0, any failure stops) must not dilute it.
+            if batch.maxFailurePercent > 0 { hostsSoFar.formUnion(batch.hosts) }
             let failedHere = batch.hosts.filter { failedHosts.contains($0) }
             sink(.batchFinished(index: batch.index, name: batch.name, failedHosts: failedHere))
 
@@ -104,7 +107,8 @@ struct PlanExecution {
                 report.stoppedReason = "critical host \(critical) failed in \(batch.name): rollout stopped"
                 break
             }
-            let failedShare = hostsSoFar.isEmpty ? 0 : Double(failedHosts.intersection(hostsSoFar).count) * 100 / Double(hostsSoFar.count)
+            let rolled = batch.maxFailurePercent > 0 ? hostsSoFar : Set(batch.hosts)
+            let failedShare = rolled.isEmpty ? 0 : Double(failedHosts.intersection(rolled).count) * 100 / Double(rolled.count)
             if !failedHere.isEmpty && failedShare > Double(batch.maxFailurePercent) {
                 report.stoppedReason = String(format: "%.0f%% of hosts failed so far (limit %d%%) after %@: rollout stopped",
                                               failedShare, batch.maxFailurePercent, batch.name)

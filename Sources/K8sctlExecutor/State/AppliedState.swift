@@ -37,9 +37,27 @@ public struct AppliedState: Sendable, Hashable, Codable {
     /// never cleaned up; `k8sctl reset` does it if they come back. Carried from revision to revision.
     public var uncleanedHosts: [UncleanedHost]?
 
+    /// What this run did on each host (nil in states written before k8sctl recorded it).
+    public var hosts: [String: HostRecord]?
+
+    /// One host's part of a run: step counts and, when a step failed, which and why (first line).
+    public struct HostRecord: Sendable, Hashable, Codable {
+        public var ok: Int
+        public var changed: Int
+        public var skipped: Int
+        public var failed: Int
+        public var failedStep: String?
+        public var failure: String?
+        public init(ok: Int = 0, changed: Int = 0, skipped: Int = 0, failed: Int = 0, failedStep: String? = nil, failure: String? = nil) {
+            (self.ok, self.changed, self.skipped, self.failed) = (ok, changed, skipped, failed)
+            (self.failedStep, self.failure) = (failedStep, failure)
+        }
+    }
+
     public init(cluster: String, revision: Int, appliedAt: Date = Date(), k8sctlVersion: String, inventory: String,
                 files: [String: [String: String]], completed: Bool, stoppedAt: String? = nil,
-                baselineInventory: String? = nil, uncleanedHosts: [UncleanedHost]? = nil, rolloutStop: RolloutStop? = nil) {
+                baselineInventory: String? = nil, uncleanedHosts: [UncleanedHost]? = nil, rolloutStop: RolloutStop? = nil,
+                hosts: [String: HostRecord]? = nil) {
         self.schemaVersion = AppliedState.currentSchemaVersion
         self.cluster = cluster
         self.revision = revision
@@ -52,6 +70,7 @@ public struct AppliedState: Sendable, Hashable, Codable {
         self.baselineInventory = completed ? nil : baselineInventory
         self.uncleanedHosts = uncleanedHosts?.isEmpty == true ? nil : uncleanedHosts
         self.rolloutStop = completed ? nil : rolloutStop
+        self.hosts = hosts
     }
 
     /// The inventory the next apply should plan from: this one if the run completed, else the

@@ -8,15 +8,23 @@ public struct StateStore: Sendable {
     /// The newest state found on any of `hosts` (they can differ after an interrupted apply), or nil
     /// for a cluster never applied. Unreadable hosts are skipped; a corrupt file is an error.
     public func pull(from hosts: [any RemoteHost]) async throws -> AppliedState? {
+        try await pullNoting(from: hosts).newest
+    }
+
+    /// The newest state, and whether some host holds an older one or none (a run that stopped while
+    /// recording it): the next apply records it again so every control-plane host has it.
+    public func pullNoting(from hosts: [any RemoteHost]) async throws -> (newest: AppliedState?, someHostBehind: Bool) {
         var newest: AppliedState?
+        var revisions: [Int?] = []
         for host in hosts {
-            guard let bytes = try? await host.readFile(AppliedState.statePath) else { continue }
+            guard let bytes = try? await host.readFile(AppliedState.statePath) else { revisions.append(nil); continue }
             guard let state = AppliedState.decode(bytes) else {
                 throw ExecutorError.refused(reason: "\(host.name): \(AppliedState.statePath) is not a k8sctl state file; move it aside to continue")
             }
+            revisions.append(state.revision)
             if newest == nil || state.revision > newest!.revision { newest = state }
         }
-        return newest
+        return (newest, newest != nil && revisions.contains { $0 != newest?.revision })
     }
 
     /// Writes the state and the revision's inventory on every host (0600, in a 0700 directory).
