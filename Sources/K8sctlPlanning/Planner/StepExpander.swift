@@ -50,12 +50,17 @@ struct StepExpander {
     }
 
     func expand() -> [ExpandedStep] {
+        // Per-host facts in flat arrays: binding a whole `Host` per step and host copied (retained)
+        // every field of it, ~200,000 times for 5,000 hosts.
+        let names = hosts.map(\.host.name)
+        let removed = names.map { removedHostNames.contains($0) }
+        let selection = hosts.map { HostSelection(host: $0.host) }
         var instances: [Instances] = []
         var stepIndexByName: [String: Int] = [:]
         var total = 0
         for (stepIndex, step) in playbook.steps.enumerated() {
             var ranks: [Int] = []
-            for (rank, entry) in hosts.enumerated() where step.on.matches(entry.host) && applies(step, to: entry.host) {
+            for rank in hosts.indices where selection[rank].matches(step.on) && applies(step, to: selection[rank], named: names[rank], removed: removed[rank]) {
                 ranks.append(rank)
                 if step.once { break }
             }
@@ -69,7 +74,7 @@ struct StepExpander {
         ids.reserveCapacity(total)
         for (stepIndex, step) in playbook.steps.enumerated() {
             for rank in instances[stepIndex].ranks {
-                ids.append(PlanStep.makeID(playbook.operation, hosts[rank].host.name, step.name))
+                ids.append(PlanStep.makeID(playbook.operation, names[rank], step.name))
             }
         }
 
@@ -84,17 +89,16 @@ struct StepExpander {
             let perHost = step.action.usesHostVariables
             shared.removeAll(keepingCapacity: true)
             for (slot, rank) in own.ranks.enumerated() {
-                let host = hosts[rank].host
                 let action: StepAction
-                let removed = removedHostNames.contains(host.name)
-                if !perHost, let done = shared[removed] {
+                let isRemoved = removed[rank]
+                if !perHost, let done = shared[isRemoved] {
                     action = done
                 } else {
-                    let values = valuesCache[rank] ?? VariableValues(cluster: clusterFor(host), previous: previous, host: host,
-                                                                     etcdEndpoint: endpointAddress)
+                    let values = valuesCache[rank] ?? VariableValues(cluster: cluster(removed: isRemoved), previous: previous,
+                                                                     host: hosts[rank].host, etcdEndpoint: endpointAddress)
                     valuesCache[rank] = values
-                    action = concreteAction(step.action.substituting(values), host: host)
-                    if !perHost { shared[removed] = action }
+                    action = concreteAction(step.action.substituting(values), removed: isRemoved)
+                    if !perHost { shared[isRemoved] = action }
                 }
                 var needs: [Int] = []
                 for need in step.needs {
@@ -113,7 +117,7 @@ struct StepExpander {
                 }
                 needs = Self.uniqued(needs)
                 let position = own.base + slot
-                result.append(ExpandedStep(step: PlanStep(id: ids[position], host: host.name, operation: playbook.operation, step: step.name,
+                result.append(ExpandedStep(step: PlanStep(id: ids[position], host: names[rank], operation: playbook.operation, step: step.name,
                                                           batch: hosts[rank].batch, action: action, needs: needs.map { ids[$0] }),
                                            hostRank: rankOffset + rank, stepRank: stepIndex,
                                            needPositions: needs.map { positionOffset + $0 }))
@@ -152,14 +156,38 @@ struct StepExpander {
     }
 
     /// Removed hosts are described by the previous inventory.
-    private func clusterFor(_ host: Host) -> Cluster {
-        removedHostNames.contains(host.name) ? (previous ?? desired) : desired
+    private func cluster(removed: Bool) -> Cluster {
+        removed ? (previous ?? desired) : desired
     }
 
-    private func applies(_ step: PlaybookStep, to host: Host) -> Bool {
+    /// What step selection needs to know about a host.
+    private struct HostSelection {
+        var isControlPlane: Bool
+        var isEtcd: Bool
+        var isWorker: Bool
+
+        init(host: Host) {
+            isControlPlane = host.isControlPlane
+            isEtcd = host.isEtcd
+            isWorker = host.isWorker
+        }
+
+        /// `RoleSelector.matches(_:)` on these flags.
+        func matches(_ selector: RoleSelector) -> Bool {
+            switch selector {
+            case .all: true
+            case .controlPlane: isControlPlane
+            case .etcd: isEtcd
+            case .worker: isWorker
+            case .kubelet: isControlPlane || isWorker
+            }
+        }
+    }
+
+    private func applies(_ step: PlaybookStep, to host: HostSelection, named name: String, removed: Bool) -> Bool {
         guard !step.when.isEmpty else { return true }
-        let plan = hostPlans[host.name]
-        let mode = clusterFor(host).controlPlane.endpoint.mode
+        let plan = hostPlans[name]
+        let mode = cluster(removed: removed).controlPlane.endpoint.mode
         return step.when.allSatisfy { condition in
             switch condition {
             // Control-plane hosts reach their own API server; the proxy runs everywhere else.
@@ -171,8 +199,8 @@ struct StepExpander {
     }
 
     /// Parameters the playbook cannot know: drain settings, artifact pins, the etcd endpoint.
-    private func concreteAction(_ action: StepAction, host: Host) -> StepAction {
-        let cluster = clusterFor(host)
+    private func concreteAction(_ action: StepAction, removed: Bool) -> StepAction {
+        let cluster = cluster(removed: removed)
         switch action {
         case .drain(let drain):
             return .drain(DrainAction(node: drain.node, settings: cluster.rollout.drain))
