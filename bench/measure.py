@@ -5,10 +5,11 @@
     → one line: median_wall_s median_cpu_s median_peak_rss_kb min_wall_s max_wall_s
 
 Each run is a fresh process with stdout to /dev/null; wall time is taken around spawn and wait.
-CPU (user + system) and peak RSS come from GNU time (`/usr/bin/time -f`), not from this
-process's wait4: Linux counts the RSS a child had before exec, so a child forked from Python
-would report Python's ~14 MB as its floor (time's own is ~1 MB). Without /usr/bin/time the
-wait4 figures are used and the RSS column includes that floor.
+CPU (user + system, microseconds) comes from wait4's rusage, which on Linux includes the
+child's reaped children (the command under GNU time; time's own share is ~1 ms). Peak RSS comes
+from GNU time (`/usr/bin/time -f %M`), not from wait4: Linux counts the RSS a child had before
+exec, so a child forked from Python would report Python's ~14 MB as its floor (time's own is
+~1 MB). Without /usr/bin/time the RSS column includes that floor.
 A run that exits non-zero stops the measurement (exit 1, its stderr shown): a benchmark of an
 error path would measure the wrong thing.
 """
@@ -29,7 +30,7 @@ def run_once(argv):
             tempfile.NamedTemporaryFile(mode="r") as timing:
         wrapped = argv
         if os.access(GNU_TIME, os.X_OK):
-            wrapped = [GNU_TIME, "-q", "-f", "%U %S %M", "-o", timing.name] + argv
+            wrapped = [GNU_TIME, "-q", "-f", "%M", "-o", timing.name] + argv
         start = time.perf_counter()
         process = subprocess.Popen(wrapped, stdout=null, stderr=errors)
         # wait4 gives this child's own rusage (RUSAGE_CHILDREN would mix in earlier runs).
@@ -43,9 +44,8 @@ def run_once(argv):
             sys.stderr.write(errors.read().decode(errors="replace")[-2000:])
             sys.exit(1)
         figures = timing.read().split()
-    if len(figures) == 3:
-        return wall, float(figures[0]) + float(figures[1]), int(figures[2])
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss
+    rss = int(figures[0]) if len(figures) == 1 else usage.ru_maxrss
+    return wall, usage.ru_utime + usage.ru_stime, rss
 
 
 def main():

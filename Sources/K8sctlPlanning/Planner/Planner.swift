@@ -140,10 +140,11 @@ public struct Planner: Sendable {
     /// order within each; etcd members that join or leave in the membership order.
     private func hostsFor(_ operation: PlaybookOperation, plans: [HostPlan], input: PlanningInput, membershipOrder: [String]) -> [Host] {
         let names = plans.filter { $0.operation.playbook == operation }.map(\.host)
+        guard !names.isEmpty else { return [] }
         let source = operation == .scaleDown ? (input.previous ?? input.desired) : input.desired
         // One lookup table, not a search of every host per name (quadratic at 10,000 hosts).
-        let byName = Dictionary(source.hosts.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-        var hosts = names.compactMap { byName[$0] }
+        let positions = Dictionary(source.hosts.indices.map { (source.hosts[$0].name, $0) }, uniquingKeysWith: { first, _ in first })
+        var hosts = names.compactMap { positions[$0].map { source.hosts[$0] } }
         if operation == .scaleUp || operation == .scaleDown {
             let rank = Dictionary(membershipOrder.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
             let etcd = hosts.filter(\.isEtcd).sorted { (rank[$0.name] ?? Int.max, $0.name) < (rank[$1.name] ?? Int.max, $1.name) }
