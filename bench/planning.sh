@@ -64,13 +64,14 @@ for n in $SIZES; do
   echo "[bench]   k8sctl plan              $(ms "$p_wall") ms wall, $(ms "$p_cpu") ms CPU, $(mb "$p_rss") MB peak RSS" >&2
   echo "[bench]   k8sctl plan -o plan.json $(ms "$j_wall") ms wall, $(ms "$j_cpu") ms CPU, $(mb "$j_rss") MB peak RSS" >&2
   echo "[bench]   ansible-inventory --list $(ms "$a_wall") ms wall, $(ms "$a_cpu") ms CPU, $(mb "$a_rss") MB peak RSS" >&2
-  row[$n]="| $n | $(ms "$v_wall") ms / $(mb "$v_rss") MB | $(ms "$p_wall") ms / $(mb "$p_rss") MB | $(ms "$j_wall") ms / $(mb "$j_rss") MB | $(ms "$a_wall") ms / $(mb "$a_rss") MB | **$(ratio "$a_wall" "$p_wall")×** | $(ratio "$a_cpu" "$p_cpu")× |"
+  cell() { echo "$(ms "$1") ms · $(ms "$2") ms · $(mb "$3") MB"; }
+  row[$n]="| $n | $(cell "$v_wall" "$v_cpu" "$v_rss") | $(cell "$p_wall" "$p_cpu" "$p_rss") | $(cell "$j_wall" "$j_cpu" "$j_rss") | $(cell "$a_wall" "$a_cpu" "$a_rss") | **$(ratio "$a_wall" "$p_wall")×** | **$(ratio "$a_cpu" "$p_cpu")×** | $(load) |"
 done
 
 echo
-echo "Planning at scale — $(nproc) cores, load average $(load) at the end, median of $RUNS runs, wall time / peak RSS."
+echo "Planning at scale — $(nproc) cores, median of $RUNS runs; each cell: wall · CPU (user+system) · peak RSS."
 echo "\`plan\` = load + validate + plan with the text summary (what \`k8sctl plan cluster.yaml\` runs)."
 echo
-echo "| hosts | k8sctl validate | k8sctl plan | k8sctl plan -o plan.json | ansible-inventory --list | ansible / plan (wall) | ansible / plan (CPU) |"
-echo "|---:|---:|---:|---:|---:|---:|---:|"
+echo "| hosts | k8sctl validate | k8sctl plan | k8sctl plan -o plan.json | ansible-inventory --list | ansible / plan, wall | ansible / plan, CPU | load |"
+echo "|---:|---:|---:|---:|---:|---:|---:|---:|"
 for n in $SIZES; do echo "${row[$n]}"; done
