@@ -39,8 +39,10 @@ public struct PlanTextFormatter: Sendable {
         if plan.isEmpty { return out + "\nNo changes. The hosts match the inventory.\n" }
 
         out += "\nHosts:\n"
-        let stepsByHost = Dictionary(grouping: plan.steps, by: \.host)
-        var previousSignature: [String]?
+        // Positions, not copies of the steps, grouped by host in plan order.
+        var stepsByHost: [String: [Int]] = [:]
+        for (position, step) in plan.steps.enumerated() { stepsByHost[step.host, default: []].append(position) }
+        var previousSignature: [Int]?
         var elided = 0
         let width = plan.hosts.map(\.host.count).max() ?? 0
         for host in plan.hosts {
@@ -51,15 +53,19 @@ public struct PlanTextFormatter: Sendable {
             if host.operation == .configChange { out += host.intrusive ? "  intrusive: drain first" : "  non-intrusive" }
             out += "\n"
             for reason in host.reasons { out += "      \(reason)\n" }
-            let steps = stepsByHost[host.host] ?? []
-            let signature = steps.map { "\($0.operation.rawValue)/\($0.step)" }
-            if !verbose, let previousSignature, previousSignature == signature, fileChanges[host.host] == nil, !steps.isEmpty {
-                out += "      \(steps.count) steps, as above\n"
+            let positions = stepsByHost[host.host] ?? []
+            // The same operation/step sequence as the host above: summarised.
+            if !verbose, let previousSignature, fileChanges[host.host] == nil, !positions.isEmpty,
+               Self.sameSteps(previousSignature, positions, in: plan.steps) {
+                out += "      \(positions.count) steps, as above\n"
                 elided += 1
                 continue
             }
-            previousSignature = signature
-            for step in steps { out += "      \(Self.symbol(host.operation)) \(step.step): \(step.action.summary)\n" }
+            previousSignature = positions
+            for position in positions {
+                let step = plan.steps[position]
+                out += "      \(Self.symbol(host.operation)) \(step.step): \(step.action.summary)\n"
+            }
             for change in fileChanges[host.host] ?? [] {
                 let mark = change.kind == .created ? "+" : change.kind == .removed ? "-" : "~"
                 out += "      \(mark) file \(change.path) \(change.kind.rawValue)" + (change.note.map { " (\($0))" } ?? "") + "\n"
@@ -83,5 +89,14 @@ public struct PlanTextFormatter: Sendable {
             out += "     " + policy.joined(separator: "; ") + "\n"
         }
         return out
+    }
+
+    /// Whether two hosts' steps have the same operations and step names, in order.
+    private static func sameSteps(_ left: [Int], _ right: [Int], in steps: [PlanStep]) -> Bool {
+        guard left.count == right.count else { return false }
+        for (a, b) in zip(left, right) where steps[a].operation != steps[b].operation || steps[a].step != steps[b].step {
+            return false
+        }
+        return true
     }
 }

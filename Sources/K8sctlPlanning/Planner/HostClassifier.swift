@@ -23,9 +23,13 @@ struct HostClassifier {
         }
         let controlPlaneChanged = Set(previous.controlPlaneHosts.map(\.name)) != Set(desired.controlPlaneHosts.map(\.name))
         let etcdChanged = Set(previous.etcdHosts.map(\.name)) != Set(desired.etcdHosts.map(\.name))
+        // Lookup tables instead of a search per host (quadratic at 10,000 hosts); the first host of
+        // a name wins, as `Cluster.host(named:)` does.
+        let previousByName = Dictionary(previous.hosts.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        let desiredNames = Set(desired.hosts.map(\.name))
         var plans: [HostPlan] = []
         for host in desired.hosts {
-            guard let before = previous.host(named: host.name) else {
+            guard let before = previousByName[host.name] else {
                 plans.append(HostPlan(host: host.name, roles: host.roles.sorted(), operation: .scaleUp,
                                       reasons: ["new host"], critical: host.critical))
                 continue
@@ -73,7 +77,7 @@ struct HostClassifier {
             plans.append(HostPlan(host: host.name, roles: host.roles.sorted(), operation: aspects.isEmpty ? .noOp : .configChange,
                                   aspects: sortedAspects, intrusive: intrusive, reasons: reasons, critical: host.critical))
         }
-        for before in previous.hosts where desired.host(named: before.name) == nil {
+        for before in previous.hosts where !desiredNames.contains(before.name) {
             plans.append(HostPlan(host: before.name, roles: before.roles.sorted(), operation: .scaleDown,
                                   intrusive: before.runsKubelet, reasons: ["removed from the inventory"], critical: before.critical))
         }

@@ -111,7 +111,7 @@ public struct Planner: Sendable {
             }
             let expander = StepExpander(playbook: playbook, hosts: placed, hostPlans: planByHost, desired: desired,
                                         previous: input.previous, etcdEndpointHost: etcdEndpoint(for: operation, input: input),
-                                        rankOffset: rankOffset, removedHostNames: removedHostNames)
+                                        rankOffset: rankOffset, removedHostNames: removedHostNames, positionOffset: expanded.count)
             expanded += expander.expand()
             rankOffset += placed.count
         }
@@ -120,7 +120,7 @@ public struct Planner: Sendable {
         if diagnostics.hasErrors { return PlanningResult(plan: nil, diagnostics: diagnostics) }
         // Batches whose hosts have no step (a no-op `when`) are dropped and the rest renumbered.
         let used = Set(ordered.map(\.batch))
-        var renumber: [Int: Int] = [:]
+        var renumber = [Int](repeating: 0, count: batches.count + 1)
         var kept: [RolloutBatch] = []
         for batch in batches where used.contains(batch.index) {
             var copy = batch
@@ -128,7 +128,8 @@ public struct Planner: Sendable {
             renumber[batch.index] = copy.index
             kept.append(copy)
         }
-        let steps = ordered.map { step -> PlanStep in var copy = step; copy.batch = renumber[step.batch]!; return copy }
+        var steps = ordered
+        for position in steps.indices { steps[position].batch = renumber[steps[position].batch] }
         let plan = Plan(cluster: desired.name, kubernetesVersion: desired.kubernetes.version,
                         previousKubernetesVersion: input.previous?.kubernetes.version,
                         hosts: hostPlans, batches: kept, steps: steps)
@@ -139,8 +140,11 @@ public struct Planner: Sendable {
     /// order within each; etcd members that join or leave in the membership order.
     private func hostsFor(_ operation: PlaybookOperation, plans: [HostPlan], input: PlanningInput, membershipOrder: [String]) -> [Host] {
         let names = plans.filter { $0.operation.playbook == operation }.map(\.host)
+        guard !names.isEmpty else { return [] }
         let source = operation == .scaleDown ? (input.previous ?? input.desired) : input.desired
-        var hosts = names.compactMap { source.host(named: $0) }
+        // One lookup table, not a search of every host per name (quadratic at 10,000 hosts).
+        let positions = Dictionary(source.hosts.indices.map { (source.hosts[$0].name, $0) }, uniquingKeysWith: { first, _ in first })
+        var hosts = names.compactMap { positions[$0].map { source.hosts[$0] } }
         if operation == .scaleUp || operation == .scaleDown {
             let rank = Dictionary(membershipOrder.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
             let etcd = hosts.filter(\.isEtcd).sorted { (rank[$0.name] ?? Int.max, $0.name) < (rank[$1.name] ?? Int.max, $1.name) }

@@ -6,11 +6,19 @@ struct ExpandedStep {
     /// Position of the host in the operation's rollout order, then of the step in its playbook.
     var hostRank: Int
     var stepRank: Int
+    /// `step.needs` as positions in the planner's list of expanded steps (same order), so ordering
+    /// works on integers instead of hashing every step ID again.
+    var needPositions: [Int]
 }
 
 /// Turns one playbook and the hosts of one operation into concrete steps: selects the hosts of each
 /// step (role, `once`, `when`), fills in variables and inventory-derived parameters, and resolves
 /// `needs` to step IDs.
+///
+/// At scale most of a plan is the same action on thousands of hosts: a step whose parameters name
+/// no host variable (`{{host.name}}`, `{{host.address}}`, `{{host.labels}}`, `{{host.taints}}`) gets
+/// one substituted action per cluster description, shared by every host (values are copy-on-write,
+/// so the hosts share its storage too).
 struct StepExpander {
     let playbook: Playbook
     /// Hosts in rollout order, each with the batch index it runs in.
@@ -24,72 +32,162 @@ struct StepExpander {
     let rankOffset: Int
     /// Hosts only in the previous inventory (looked up per step, so a set rather than a search).
     let removedHostNames: Set<String>
+    /// Position of this expansion's first step in the planner's list (for `needPositions`).
+    var positionOffset = 0
+
+    /// One step's instances: the host ranks it runs on (ascending) and where each instance lands.
+    private struct Instances {
+        var ranks: [Int]
+        /// Index into `ranks` by host rank, -1 where the step does not run.
+        var slotByRank: [Int]
+        /// Position of the first instance in the result.
+        var base: Int
+
+        func position(ofRank rank: Int) -> Int? {
+            let slot = slotByRank[rank]
+            return slot < 0 ? nil : base + slot
+        }
+    }
 
     func expand() -> [ExpandedStep] {
-        // step name → (host rank → id), and the ranks in order.
-        var instances: [String: [Int: String]] = [:]
-        var orderedRanks: [String: [Int]] = [:]
-        var selected: [(PlaybookStep, Int, [Int])] = []
+        // Per-host facts in flat arrays: binding a whole `Host` per step and host copied (retained)
+        // every field of it, ~200,000 times for 5,000 hosts.
+        let names = hosts.map(\.host.name)
+        let removed = names.map { removedHostNames.contains($0) }
+        let selection = hosts.map { HostSelection(host: $0.host) }
+        var instances: [Instances] = []
+        var stepIndexByName: [String: Int] = [:]
+        var total = 0
         for (stepIndex, step) in playbook.steps.enumerated() {
             var ranks: [Int] = []
-            for (rank, entry) in hosts.enumerated() where step.on.matches(entry.host) && applies(step, to: entry.host) {
+            for rank in hosts.indices where selection[rank].matches(step.on) && applies(step, to: selection[rank], named: names[rank], removed: removed[rank]) {
                 ranks.append(rank)
                 if step.once { break }
             }
-            var byRank: [Int: String] = [:]
-            for rank in ranks { byRank[rank] = PlanStep.makeID(playbook.operation, hosts[rank].host.name, step.name) }
-            instances[step.name] = byRank
-            orderedRanks[step.name] = ranks
-            selected.append((step, stepIndex, ranks))
+            var slotByRank = [Int](repeating: -1, count: hosts.count)
+            for (slot, rank) in ranks.enumerated() { slotByRank[rank] = slot }
+            instances.append(Instances(ranks: ranks, slotByRank: slotByRank, base: total))
+            stepIndexByName[step.name] = stepIndex
+            total += ranks.count
         }
+        var ids: [String] = []
+        ids.reserveCapacity(total)
+        for (stepIndex, step) in playbook.steps.enumerated() {
+            for rank in instances[stepIndex].ranks {
+                ids.append(PlanStep.makeID(playbook.operation, names[rank], step.name))
+            }
+        }
+
+        let endpointAddress = etcdEndpointAddress
         var result: [ExpandedStep] = []
+        result.reserveCapacity(total)
         var valuesCache: [Int: VariableValues] = [:]
-        for (step, stepIndex, ranks) in selected {
-            for rank in ranks {
-                let host = hosts[rank].host
-                let values = valuesCache[rank] ?? VariableValues(cluster: clusterFor(host), previous: previous, host: host,
-                                                                         etcdEndpoint: etcdEndpointAddress)
-                valuesCache[rank] = values
-                var needs: [String] = []
+        // Completed actions of host-independent steps, per step and cluster description.
+        var shared: [Bool: StepAction] = [:]
+        for (stepIndex, step) in playbook.steps.enumerated() {
+            let own = instances[stepIndex]
+            let perHost = step.action.usesHostVariables
+            shared.removeAll(keepingCapacity: true)
+            for (slot, rank) in own.ranks.enumerated() {
+                let action: StepAction
+                let isRemoved = removed[rank]
+                if !perHost, let done = shared[isRemoved] {
+                    action = done
+                } else {
+                    let values = valuesCache[rank] ?? VariableValues(cluster: cluster(removed: isRemoved), previous: previous,
+                                                                     host: hosts[rank].host, etcdEndpoint: endpointAddress)
+                    valuesCache[rank] = values
+                    action = concreteAction(step.action.substituting(values), removed: isRemoved)
+                    if !perHost { shared[isRemoved] = action }
+                }
+                var needs: [Int] = []
                 for need in step.needs {
-                    let targets = instances[need.step] ?? [:]
+                    guard let targetIndex = stepIndexByName[need.step] else { continue }
+                    let targets = instances[targetIndex]
                     switch need.scope {
                     case .sameHost, .local:
-                        if let id = targets[rank] { needs.append(id) }
+                        if let position = targets.position(ofRank: rank) { needs.append(position) }
                     case .all:
-                        needs += (orderedRanks[need.step] ?? []).compactMap { targets[$0] }
+                        needs += targets.ranks.indices.map { targets.base + $0 }
                     case .first:
-                        if let first = orderedRanks[need.step]?.first, let id = targets[first], first != rank || need.step != step.name { needs.append(id) }
+                        if let first = targets.ranks.first, first != rank || need.step != step.name { needs.append(targets.base) }
                     case .previous:
-                        if let before = (orderedRanks[need.step] ?? []).last(where: { $0 < rank }), let id = targets[before] { needs.append(id) }
+                        if let slot = Self.lastSlot(in: targets.ranks, below: rank) { needs.append(targets.base + slot) }
                     }
                 }
-                var seen = Set<String>()
-                needs = needs.filter { seen.insert($0).inserted }
-                let id = PlanStep.makeID(playbook.operation, host.name, step.name)
-                let action = concreteAction(step.action.substituting(values), host: host)
-                result.append(ExpandedStep(step: PlanStep(id: id, host: host.name, operation: playbook.operation, step: step.name,
-                                                          batch: hosts[rank].batch, action: action, needs: needs),
-                                           hostRank: rankOffset + rank, stepRank: stepIndex))
+                needs = Self.uniqued(needs)
+                let position = own.base + slot
+                result.append(ExpandedStep(step: PlanStep(id: ids[position], host: names[rank], operation: playbook.operation, step: step.name,
+                                                          batch: hosts[rank].batch, action: action, needs: needs.map { ids[$0] }),
+                                           hostRank: rankOffset + rank, stepRank: stepIndex,
+                                           needPositions: needs.map { positionOffset + $0 }))
             }
         }
         return result
     }
 
+    /// The slot of the last rank below `rank` in ascending `ranks` (the host before in rollout order).
+    static func lastSlot(in ranks: [Int], below rank: Int) -> Int? {
+        var low = 0, high = ranks.count
+        while low < high {
+            let middle = (low + high) / 2
+            if ranks[middle] < rank { low = middle + 1 } else { high = middle }
+        }
+        return low == 0 ? nil : low - 1
+    }
+
+    /// `positions` without repeats, first occurrences in order.
+    static func uniqued(_ positions: [Int]) -> [Int] {
+        guard positions.count > 1 else { return positions }
+        if positions.count <= 16 {
+            var kept: [Int] = []
+            kept.reserveCapacity(positions.count)
+            for position in positions where !kept.contains(position) { kept.append(position) }
+            return kept
+        }
+        var seen = Set<Int>(minimumCapacity: positions.count)
+        return positions.filter { seen.insert($0).inserted }
+    }
+
+    /// Computed once per expansion: a host search per step instance was quadratic in the host count.
     private var etcdEndpointAddress: String {
         guard let name = etcdEndpointHost, let host = desired.host(named: name) else { return "" }
         return host.clusterAddress.description
     }
 
     /// Removed hosts are described by the previous inventory.
-    private func clusterFor(_ host: Host) -> Cluster {
-        removedHostNames.contains(host.name) ? (previous ?? desired) : desired
+    private func cluster(removed: Bool) -> Cluster {
+        removed ? (previous ?? desired) : desired
     }
 
-    private func applies(_ step: PlaybookStep, to host: Host) -> Bool {
+    /// What step selection needs to know about a host.
+    private struct HostSelection {
+        var isControlPlane: Bool
+        var isEtcd: Bool
+        var isWorker: Bool
+
+        init(host: Host) {
+            isControlPlane = host.isControlPlane
+            isEtcd = host.isEtcd
+            isWorker = host.isWorker
+        }
+
+        /// `RoleSelector.matches(_:)` on these flags.
+        func matches(_ selector: RoleSelector) -> Bool {
+            switch selector {
+            case .all: true
+            case .controlPlane: isControlPlane
+            case .etcd: isEtcd
+            case .worker: isWorker
+            case .kubelet: isControlPlane || isWorker
+            }
+        }
+    }
+
+    private func applies(_ step: PlaybookStep, to host: HostSelection, named name: String, removed: Bool) -> Bool {
         guard !step.when.isEmpty else { return true }
-        let plan = hostPlans[host.name]
-        let mode = clusterFor(host).controlPlane.endpoint.mode
+        let plan = hostPlans[name]
+        let mode = cluster(removed: removed).controlPlane.endpoint.mode
         return step.when.allSatisfy { condition in
             switch condition {
             // Control-plane hosts reach their own API server; the proxy runs everywhere else.
@@ -101,8 +199,8 @@ struct StepExpander {
     }
 
     /// Parameters the playbook cannot know: drain settings, artifact pins, the etcd endpoint.
-    private func concreteAction(_ action: StepAction, host: Host) -> StepAction {
-        let cluster = clusterFor(host)
+    private func concreteAction(_ action: StepAction, removed: Bool) -> StepAction {
+        let cluster = cluster(removed: removed)
         switch action {
         case .drain(let drain):
             return .drain(DrainAction(node: drain.node, settings: cluster.rollout.drain))

@@ -4,14 +4,15 @@ import K8sctlModel
 /// dependency graph, then by host and playbook position (so the order is deterministic). Reports
 /// cycles (printed `a → b → a`) and needs that point into a later batch, which no order can satisfy.
 enum StepOrdering {
+    ///
+    /// Works on `ExpandedStep.needPositions` (positions in `steps`), not on ID strings: a plan of
+    /// 10,000 hosts has ~200,000 steps, and hashing every ID again dominated planning.
     static func order(_ steps: [ExpandedStep]) -> (steps: [PlanStep], diagnostics: [Diagnostic]) {
-        var index: [String: Int] = [:]
-        for (position, step) in steps.enumerated() { index[step.step.id] = position }
         var diagnostics: [Diagnostic] = []
+        let batch = steps.map(\.step.batch)
         for step in steps {
-            for need in step.step.needs {
-                guard let target = index[need] else { continue }
-                if steps[target].step.batch > step.step.batch {
+            for (need, target) in zip(step.step.needs, step.needPositions) {
+                if batch[target] > step.step.batch {
                     diagnostics.append(.error("step \(step.step.id) (batch \(step.step.batch)) needs \(need), which runs in a later batch (\(steps[target].step.batch))", at: nil,
                                               hint: "the playbook's needs do not fit the rollout order; check '@all' and '@previous' edges"))
                 }
@@ -25,10 +26,10 @@ enum StepOrdering {
             var stack: [(node: Int, next: Int)] = [(start, 0)]
             state[start] = 1
             while let top = stack.last {
-                let needs = steps[top.node].step.needs
+                let needs = steps[top.node].needPositions
                 if top.next < needs.count {
                     stack[stack.count - 1].next += 1
-                    guard let child = index[needs[top.next]] else { continue }
+                    let child = needs[top.next]
                     if state[child] == 1 {
                         let path = stack.map { steps[$0.node].step.id }
                         let cycle = Array(path[path.firstIndex(of: steps[child].step.id)!...]) + [steps[child].step.id]
@@ -42,8 +43,7 @@ enum StepOrdering {
                     }
                 } else {
                     var deepest = 0
-                    for need in needs {
-                        guard let child = index[need], steps[child].step.batch == steps[top.node].step.batch else { continue }
+                    for child in needs where batch[child] == batch[top.node] {
                         deepest = max(deepest, depth[child] + 1)
                     }
                     depth[top.node] = deepest
@@ -52,13 +52,9 @@ enum StepOrdering {
                 }
             }
         }
-        let sorted = steps.indices.sorted { a, b in
-            let x = steps[a], y = steps[b]
-            if x.step.batch != y.step.batch { return x.step.batch < y.step.batch }
-            if depth[a] != depth[b] { return depth[a] < depth[b] }
-            if x.hostRank != y.hostRank { return x.hostRank < y.hostRank }
-            return x.stepRank < y.stepRank
-        }
+        // Sort keys in one flat array: comparing whole steps would copy (retain) them each time.
+        let keys = steps.indices.map { (batch[$0], depth[$0], steps[$0].hostRank, steps[$0].stepRank) }
+        let sorted = steps.indices.sorted { keys[$0] < keys[$1] }
         return (sorted.map { steps[$0].step }, diagnostics)
     }
 }

@@ -29,16 +29,59 @@ public enum PlaybookVariable: String, Sendable, Hashable, CaseIterable {
     /// Variables that stand for a list and may only fill whole `argv` elements.
     public var isList: Bool { self == .hostLabels || self == .hostTaints }
 
+    /// Variables whose value differs from host to host; every other one is the same for all hosts
+    /// planned against one cluster description.
+    public var isHostSpecific: Bool { self == .hostName || self == .hostAddress || self == .hostLabels || self == .hostTaints }
+
     /// Every `{{name}}` in `text`, in order.
     static func references(in text: String) -> [String] {
         var names: [String] = []
-        var rest = Substring(text)
-        while let open = rest.range(of: "{{") {
-            guard let close = rest[open.upperBound...].range(of: "}}") else { break }
-            names.append(rest[open.upperBound..<close.lowerBound].trimmingCharacters(in: .whitespaces))
-            rest = rest[close.upperBound...]
-        }
+        forEachReference(in: text) { _, name in names.append(name) }
         return names
+    }
+
+    /// Calls `body` with the text before each `{{name}}` and the trimmed name; scans UTF-8 bytes (the braces are ASCII, so they never occur inside a
+    /// multi-byte character). Returns the text after the last reference.
+    @discardableResult
+    static func forEachReference(in text: String, _ body: (Substring, String) -> Void) -> Substring {
+        let utf8 = text.utf8
+        let brace = UInt8(ascii: "{"), closing = UInt8(ascii: "}")
+        var rest = utf8.startIndex
+        var cursor = rest
+        var previousByte: UInt8 = 0
+        var openEnd: String.Index?
+        while cursor != utf8.endIndex {
+            let byte = utf8[cursor]
+            let next = utf8.index(after: cursor)
+            if let start = openEnd {
+                if byte == closing && previousByte == closing && utf8.index(before: cursor) >= start {
+                    let nameEnd = utf8.index(before: cursor)
+                    body(text[rest..<utf8.index(start, offsetBy: -2)], trimmedName(text[start..<nameEnd]))
+                    rest = next
+                    openEnd = nil
+                    previousByte = 0
+                    cursor = next
+                    continue
+                }
+            } else if byte == brace && previousByte == brace {
+                openEnd = next
+                previousByte = 0
+                cursor = next
+                continue
+            }
+            previousByte = byte
+            cursor = next
+        }
+        return text[rest...]
+    }
+
+    /// The name between braces without surrounding blanks (Foundation's `.whitespaces`, which
+    /// only runs when the name starts or ends with something other than a printable ASCII byte).
+    private static func trimmedName(_ name: Substring) -> String {
+        if let first = name.utf8.first, let last = name.utf8.last, first > 0x20, first < 0x7f, last > 0x20, last < 0x7f {
+            return String(name)
+        }
+        return name.trimmingCharacters(in: .whitespaces)
     }
 }
 
@@ -73,16 +116,14 @@ public struct VariableValues: Sendable {
 
     /// `text` with every `{{name}}` replaced. Names were checked at load time.
     public func substitute(_ text: String) -> String {
-        guard text.contains("{{") else { return text }
         var result = ""
-        var rest = Substring(text)
-        while let open = rest.range(of: "{{"), let close = rest[open.upperBound...].range(of: "}}") {
-            result += rest[..<open.lowerBound]
-            let name = rest[open.upperBound..<close.lowerBound].trimmingCharacters(in: .whitespaces)
+        var replaced = false
+        let tail = PlaybookVariable.forEachReference(in: text) { before, name in
+            replaced = true
+            result += before
             result += scalars[name] ?? lists[name]?.joined(separator: ",") ?? ""
-            rest = rest[close.upperBound...]
         }
-        return result + rest
+        return replaced ? result + tail : text
     }
 
     /// An argv with list variables spread over several elements.
@@ -99,6 +140,14 @@ public struct VariableValues: Sendable {
 }
 
 extension StepAction {
+    /// Whether any parameter names a host-specific variable; if not, the substituted action is the
+    /// same on every host of one cluster and the planner fills it in once.
+    var usesHostVariables: Bool {
+        textParameters.contains { text in
+            PlaybookVariable.references(in: text).contains { PlaybookVariable(rawValue: $0)?.isHostSpecific ?? true }
+        }
+    }
+
     /// Every free-text parameter (paths, argv elements, URLs), for the load-time variable check.
     var textParameters: [String] {
         switch self {
