@@ -7,8 +7,8 @@
 /// the inventory's bytes (before this, an extraArgs value with a backslash lost it on the node —
 /// found by MetacharacterApplyTests); plain values (URLs, paths, names) are written as they are, so
 /// rendered files did not change for them.
-enum EnvironmentFileText {
-    static func value(_ text: String) -> String {
+public enum EnvironmentFileText {
+    public static func value(_ text: String) -> String {
         let special: Set<Character> = ["\"", "'", "\\", "$", "`"]
         guard text.contains(where: { special.contains($0) || $0.isWhitespace }) else { return text }
         var quoted = "\""

@@ -132,6 +132,21 @@ struct LifecycleEndToEndTests {
             // etcd's own WAL/snapshot files change on their own; the managed configuration must not.
             let managed = { (text: String) in text.split(separator: "\n").filter { !$0.hasPrefix("/var/lib/etcd") } }
             #expect(managed(before) == managed(after))
+
+            // Replacing a member in one change, {n1, n2, n3} → {n1, n2, n4}: n4 (removed above, its
+            // data moved aside) joins while n3 is still a member, so it must start with etcd's own
+            // member list, not the inventory's (before the fix: "member count is unequal", every retry).
+            var replaced = cluster
+            replaced.nodes = [cluster.nodes[0], cluster.nodes[1], cluster.nodes[3]]
+            try Self.write(ApplyEndToEndTests.inventory(name: "lc-down", cluster: replaced, roles: Array(repeating: Self.cp, count: 3),
+                                                        artifacts: artifacts), to: inventory)
+            let replace = try K8sctlBinary.run(["apply", inventory.path])
+            #expect(replace.status == 0, "replacement failed:\n\(replace.stdout.suffix(4000))\n\(replace.stderr)")
+            #expect(try Self.members(cluster, via: n1) == replaced.nodes.map { "\($0.name) started" }.sorted())
+            #expect(try Self.healthyCount(cluster, via: n1, endpoints: replaced.nodes) == 3)
+            #expect(try cluster.ssh(cluster.nodes[2], ["systemctl", "is-active", "etcd"]).stdout != "active\n", "n3 etcd still runs")
+            let settled = try K8sctlBinary.run(["apply", inventory.path])
+            #expect(settled.stdout.contains("converged: 0 changed"), "\(settled.stdout.suffix(2000))")
         }
     }
 

@@ -25,9 +25,21 @@ struct EtcdMemberStep {
         let existing = members.first { $0.count > 3 && ($0[2] == action.member || $0.dropFirst(3).contains(action.peerURL)) }
 
         if adding {
-            if existing != nil { return (.ok, "\(action.member) already a member") }
-            try await retrying { try await runVia(["member", "add", action.member, "--peer-urls=\(action.peerURL)"]) }
-            return (.changed, "added \(action.member) (\(action.peerURL)) through \(viaName)")
+            // A member that is listed and started is established; its etcd.env keeps what it has.
+            if let existing, existing.count > 2, !existing[2].isEmpty { return (.ok, "\(action.member) already a member") }
+            if existing == nil {
+                try await retrying { try await runVia(["member", "add", action.member, "--peer-urls=\(action.peerURL)"]) }
+            }
+            // The joining member must start with the membership etcd now has, which may still hold
+            // members this change removes later (a replacement adds first): not the rendered one.
+            let after = try await runVia(["member", "list", "-w", "simple"])
+            guard after.succeeded, let initialCluster = EtcdJoinMembership.initialCluster(
+                memberList: after.stdout, joining: action.member, peerURL: action.peerURL) else {
+                throw StepFailure(command: "etcdctl member list (on \(viaName))", outcome: after.outcomeDescription, stderr: after.stderrTail())
+            }
+            await context.changes.recordJoin(host: context.host.name, initialCluster: initialCluster)
+            return (.changed, existing == nil ? "added \(action.member) (\(action.peerURL)) through \(viaName)"
+                                              : "\(action.member) added before, not started yet")
         }
         guard let existing else { return (.ok, "\(action.member) not a member") }
         let healthy = try await requireQuorum(without: existing[0], members: members, via: via, viaName: viaName)

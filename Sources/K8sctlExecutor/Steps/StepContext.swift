@@ -59,4 +59,9 @@ actor ChangeLedger {
     func paths(host: String) -> Set<String> { written[host] ?? [] }
     func recordConfigHash(host: String, pod: String, hash: String) { configHashes[host, default: [:]][pod] = hash }
     func configHashBeforeChange(host: String, pod: String) -> String? { configHashes[host]?[pod] }
+    /// host → the `initial-cluster` etcd's member list gave when the host's member was added in this
+    /// run (`EtcdJoinMembership`): it goes into the joining member's etcd.env instead of the rendered one.
+    private var joinMembership: [String: String] = [:]
+    func recordJoin(host: String, initialCluster: String) { joinMembership[host] = initialCluster }
+    func joinInitialCluster(host: String) -> String? { joinMembership[host] }
 }

@@ -9,7 +9,11 @@ struct StepRunner: Sendable {
     func run(_ step: PlanStep, in context: StepContext) async throws -> (StepStatus, String) {
         switch step.action {
         case .render(let render):
-            let file = try renderedFile(render, in: context)
+            var file = try renderedFile(render, in: context)
+            if file.path == EtcdBootstrapFlags.environmentFile,
+               let initialCluster = await context.changes.joinInitialCluster(host: context.host.name) {
+                file.content = EtcdJoinMembership.replacingInitialCluster(in: file.content, with: initialCluster)
+            }
             await StaticPodReplacement.recordBeforeWriting(file, in: context)
             return try await writeFiles([file], in: context)
         case .pki(let pki):
