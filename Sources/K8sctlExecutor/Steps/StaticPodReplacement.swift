@@ -26,13 +26,14 @@ enum StaticPodReplacement {
     }
 
     /// Before a static pod manifest is replaced: remembers the running version's config hash. Nothing
-    /// is recorded when the manifest is unchanged, or when no API server answers (a first install:
-    /// no old process can answer either) — the wait then relies on its probe alone.
+    /// is recorded when the manifest is unchanged, when it is created (no old process runs from it —
+    /// a host joining again may still have a stale mirror pod with the very same hash in the API), or
+    /// when no API server answers (a first install) — the wait then relies on its probe alone.
     static func recordBeforeWriting(_ file: NodeFile, in context: StepContext) async {
         // Control-plane hosts only: their static pods are the ones a wait checks (the API server).
         guard let pod = pod(atPath: file.path), context.host.isControlPlane,
               let sums = try? await context.connection.checksums([file.path]),
-              sums[file.path] ?? nil != Applier.sha256(file.content) else { return }
+              let onNode = sums[file.path] ?? nil, onNode != Applier.sha256(file.content) else { return }
         guard let api = try? await KubernetesAPIClient.through(context: context),
               let response = try? await api.request("GET", mirrorPodPath(pod: pod, node: context.host.name), retryingFor: 0),
               response.status == 200, let hash = configHash(response) else { return }
