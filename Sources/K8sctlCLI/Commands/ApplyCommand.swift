@@ -19,6 +19,16 @@ struct ApplyCommand: AsyncParsableCommand {
         batches. Nothing is written before all checks pass. A second apply with the same inventory
         changes nothing.
 
+        --files-only stages hosts before a maintenance window: every file the plan would write
+        (certificates and keys, static pod manifests, units, configs, binaries) goes to the hosts,
+        atomically, one stream per host; no service is started or restarted, no command runs and
+        nothing waits for etcd or the API server. The preflight checks that concern starting
+        services (swap, systemd, free ports, kernel modules) are left to the full apply, so hosts
+        without systemd can be staged too. The revision is recorded as "files only", not
+        completed: the next `k8sctl apply` runs the same plan, finds the files in place and starts
+        the services. Hosts whose k8sctl services already run are refused when their files would
+        change (staged files there would take effect unplanned or never).
+
         Ctrl-C (SIGINT/SIGTERM) finishes the steps in flight, starts nothing new, records where it
         stopped and releases the lock; run apply again to resume.
 
@@ -33,6 +43,9 @@ struct ApplyCommand: AsyncParsableCommand {
 
     @Flag(name: .long, help: "Roll back: the inventory's version is the one applied before the last upgrade; its saved files and binaries are restored.")
     var rollback = false
+
+    @Flag(name: .long, help: "Write the files only (certificates, manifests, units, configs, binaries): start, restart and wait for nothing. The next full apply starts the services.")
+    var filesOnly = false
 
     @Option(name: .long, help: "Progress output: text (one line per step) or json (one event per line).")
     var output: OutputFormat = .text
@@ -51,6 +64,7 @@ struct ApplyCommand: AsyncParsableCommand {
 
     mutating func validate() throws {
         guard parallelism >= 1 else { throw ValidationError("--parallelism must be at least 1") }
+        if filesOnly && rollback { throw ValidationError("--files-only and --rollback cannot be combined: a rollback restores files and restarts services in one planned order") }
     }
 
     func run() async throws {
@@ -77,6 +91,7 @@ struct ApplyCommand: AsyncParsableCommand {
                                    templates: library, pkiStore: store, connector: HostConnector(settings: cluster.ssh),
                                    parallelism: parallelism, sink: { printer.handle($0) }, interrupt: interrupt)
         request.rollback = rollback
+        request.filesOnly = filesOnly
         let report: ApplyReport
         do {
             report = try await Applier().apply(request)

@@ -27,10 +27,14 @@ public struct AppliedState: Sendable, Hashable, Codable {
     /// When `completed` is false: the inventory of the last revision that completed, so the next
     /// apply plans the same change again (its steps are idempotent) instead of trusting a half-done one.
     public var baselineInventory: String?
+    /// True when the revision was written by `apply --files-only`: its files are on the hosts but
+    /// its services were never started (`completed` is then false, so the next full apply runs the
+    /// same plan and starts them). Absent in states written before the option existed.
+    public var filesOnly: Bool?
 
     public init(cluster: String, revision: Int, appliedAt: Date = Date(), k8sctlVersion: String, inventory: String,
                 files: [String: [String: String]], completed: Bool, stoppedAt: String? = nil,
-                baselineInventory: String? = nil) {
+                baselineInventory: String? = nil, filesOnly: Bool = false) {
         self.schemaVersion = AppliedState.currentSchemaVersion
         self.cluster = cluster
         self.revision = revision
@@ -41,6 +45,14 @@ public struct AppliedState: Sendable, Hashable, Codable {
         self.completed = completed
         self.stoppedAt = stoppedAt
         self.baselineInventory = completed ? nil : baselineInventory
+        self.filesOnly = filesOnly ? true : nil
+    }
+
+    /// Whether `other` records the same thing (everything but the time it was written).
+    public func records(sameAs other: AppliedState) -> Bool {
+        var copy = other
+        copy.appliedAt = appliedAt
+        return copy == self
     }
 
     /// The inventory the next apply should plan from: this one if the run completed, else the

@@ -8,20 +8,9 @@ import K8sctlTransport
 struct StepRunner: Sendable {
     func run(_ step: PlanStep, in context: StepContext) async throws -> (StepStatus, String) {
         switch step.action {
-        case .render(let render):
-            return try await writeFiles([try renderedFile(render, in: context)], in: context)
-        case .pki(let pki):
-            let entries = Set(pki.sets.flatMap { Self.pkiSets[$0] ?? [] })
-            let files = context.pkiFiles.filter { entries.contains(String($0.origin.dropFirst("pki:".count))) }
-            return try await writeFiles(files, in: context, directoryMode: 0o700)
-        case .uploadArtifact(let artifact):
-            guard let version = artifact.version else {
-                throw StepFailure.message("no version known for artifact \(artifact.component): pin one in spec.artifacts.sha256")
-            }
-            let bytes = try context.artifacts.load(component: artifact.component, version: version)
-            let file = NodeFile(path: artifact.path, content: bytes, mode: Self.mode(artifact.mode, default: 0o755),
-                                origin: "artifact:\(artifact.component)-\(version)")
-            return try await writeFiles([file], in: context)
+        case .render, .pki, .uploadArtifact:
+            let writes = try fileWrites(step.action, in: context)
+            return try await writeFiles(writes.map(\.file), in: context, directoryMode: writes.first?.directoryMode ?? 0o755)
         case .unit(let unit):
             return try await UnitStep(action: unit).run(in: context)
         case .command(let command):
@@ -64,6 +53,30 @@ struct StepRunner: Sendable {
 
     /// The actions this executor implements; `Applier` refuses plans with others before touching a host.
     static let implemented: Set<ActionKind> = Set(ActionKind.allCases)
+
+    /// The files a `render`, `pki` or `upload-artifact` step writes, with the mode of directories
+    /// it creates; empty for every other action. `apply --files-only` batches these per host.
+    /// - Throws: `StepFailure` for a missing rendered file or an artifact that is absent, unpinned
+    ///   or not what its pin says.
+    func fileWrites(_ action: StepAction, in context: StepContext) throws -> [FileWrite] {
+        switch action {
+        case .render(let render):
+            return [FileWrite(file: try renderedFile(render, in: context))]
+        case .pki(let pki):
+            let entries = Set(pki.sets.flatMap { Self.pkiSets[$0] ?? [] })
+            return context.pkiFiles.filter { entries.contains(String($0.origin.dropFirst("pki:".count))) }
+                .map { FileWrite(file: $0, directoryMode: 0o700) }
+        case .uploadArtifact(let artifact):
+            guard let version = artifact.version else {
+                throw StepFailure.message("no version known for artifact \(artifact.component): pin one in spec.artifacts.sha256")
+            }
+            let bytes = try context.artifacts.load(component: artifact.component, version: version)
+            return [FileWrite(file: NodeFile(path: artifact.path, content: bytes, mode: Self.mode(artifact.mode, default: 0o755),
+                                             origin: "artifact:\(artifact.component)-\(version)"))]
+        default:
+            return []
+        }
+    }
 
     private func renderedFile(_ render: RenderAction, in context: StepContext) throws -> NodeFile {
         guard var file = context.files[render.path] else {
