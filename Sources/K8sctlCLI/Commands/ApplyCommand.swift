@@ -64,7 +64,10 @@ struct ApplyCommand: AsyncParsableCommand {
 
     mutating func validate() throws {
         guard parallelism >= 1 else { throw ValidationError("--parallelism must be at least 1") }
-        if filesOnly && rollback { throw ValidationError("--files-only and --rollback cannot be combined: a rollback restores files and restarts services in one planned order") }
+        if filesOnly && rollback {
+            CommandContext.printError("--files-only and --rollback cannot be combined: a rollback restores files and restarts services in one planned order")
+            throw CommandContext.unusableInput
+        }
     }
 
     func run() async throws {

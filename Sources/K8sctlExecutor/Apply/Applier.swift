@@ -184,18 +184,21 @@ public struct Applier: Sendable {
         // A files-only run over a cluster whose services run (nothing changed: it refuses
         // otherwise) records nothing: the revision stays as complete as it was.
         let stagedOnly = request.filesOnly && !plan.steps.isEmpty
-        let state = AppliedState(
-            cluster: desired.name, revision: revision, k8sctlVersion: "0.1.0",
-            inventory: NativeInventoryWriter().yaml(for: desired),
-            files: Dictionary(uniqueKeysWithValues: rendered.map { host in
-                (host.host, Dictionary(host.files.map { ($0.path, Self.sha256($0.content)) }, uniquingKeysWith: { a, _ in a }))
-            }),
-            completed: report.succeeded && !stagedOnly,
-            stoppedAt: report.stoppedReason ?? (stagedOnly ? "files only: services not started (apply --files-only)" : nil),
-            baselineInventory: previous.map { NativeInventoryWriter().yaml(for: $0) }, filesOnly: stagedOnly)
-        let unchangedRecord = applied.map { state.records(sameAs: $0) } ?? false
-        if report.changedCount > 0 || applied == nil
-            || (stagedOnly && !unchangedRecord) || (!request.filesOnly && applied?.completed != report.succeeded) {
+        let inventoryText = NativeInventoryWriter().yaml(for: desired)
+        let baselineText = previous.map { NativeInventoryWriter().yaml(for: $0) }
+        // A files-only re-run that changed nothing over the same staged revision has nothing new to record.
+        let sameStagedRevision = stagedOnly && report.succeeded && applied?.filesOnly == true && applied?.revision == revision
+            && applied?.inventory == inventoryText && applied?.baselineInventory == baselineText
+        if report.changedCount > 0 || applied == nil || (stagedOnly && !sameStagedRevision)
+            || (!request.filesOnly && applied?.completed != report.succeeded) {
+            let state = AppliedState(
+                cluster: desired.name, revision: revision, k8sctlVersion: "0.1.0", inventory: inventoryText,
+                files: Dictionary(uniqueKeysWithValues: rendered.map { host in
+                    (host.host, Dictionary(host.files.map { ($0.path, Self.sha256($0.content)) }, uniquingKeysWith: { a, _ in a }))
+                }),
+                completed: report.succeeded && !stagedOnly,
+                stoppedAt: report.stoppedReason ?? (stagedOnly ? "files only: services not started (apply --files-only)" : nil),
+                baselineInventory: baselineText, filesOnly: stagedOnly)
             try await StateStore().push(state, to: controlPlane)
         }
         report.revision = revision

@@ -8,8 +8,9 @@
 /// Its cost on the node does not grow with the number of paths: one `sha256sum` and one `stat`
 /// for all managed files, one `systemctl show` for all units (a fleet-wide no-op apply used to
 /// start two processes per file and two per unit on every host). Component versions are probed
-/// only for the components asked for (running `kubelet --version` costs more than everything
-/// else here), and etcd is asked only when a k8sctl unit is active (nothing can serve it otherwise).
+/// only for the components asked for and only where a k8sctl unit runs (running `kubelet
+/// --version` costs more than everything else here), and etcd is asked only when a k8sctl unit is
+/// active (nothing can serve it otherwise).
 /// Without systemd as PID 1 (a container, a light test node) units are reported `unknown`.
 enum FactsScript {
     static let text = #"""
@@ -58,6 +59,9 @@ if [ "$#" -gt 0 ]; then
   stat -L -c '%a %U %G %n' -- "$@" 2>/dev/null
 fi
 echo "@@versions"
+# A binary no unit runs is replaced (by its pinned version) before anything starts it: its version
+# matters to no one, and running it (a Python stand-in, a 100 MB Go binary) is not free.
+[ "$active" = yes ] || components=''
 for b in $components; do
   for d in /usr/local/bin /usr/bin; do
     if [ -x "$d/$b" ]; then

@@ -48,13 +48,6 @@ public struct AppliedState: Sendable, Hashable, Codable {
         self.filesOnly = filesOnly ? true : nil
     }
 
-    /// Whether `other` records the same thing (everything but the time it was written).
-    public func records(sameAs other: AppliedState) -> Bool {
-        var copy = other
-        copy.appliedAt = appliedAt
-        return copy == self
-    }
-
     /// The inventory the next apply should plan from: this one if the run completed, else the
     /// baseline (nil: nothing ever completed, plan an install).
     public var planningBaseline: String? { completed ? inventory : baselineInventory }

@@ -70,8 +70,11 @@ public struct ClusterLock: Sendable {
     /// Releases the lock where this holder holds it. Never throws: a failed release leaves a lock that
     /// `k8sctl unlock` breaks.
     public func release(on hosts: [any RemoteHost]) async {
-        for host in hosts {
-            _ = try? await host.run(RemoteCommand(["/bin/sh", "-c", Self.releaseScript, "k8sctl-unlock", holder]))
+        let holder = self.holder
+        await withTaskGroup(of: Void.self) { group in
+            for host in hosts {
+                group.addTask { _ = try? await host.run(RemoteCommand(["/bin/sh", "-c", Self.releaseScript, "k8sctl-unlock", holder])) }
+            }
         }
     }
 

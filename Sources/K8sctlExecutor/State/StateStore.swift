@@ -8,11 +8,16 @@ public struct StateStore: Sendable {
     /// The newest state found on any of `hosts` (they can differ after an interrupted apply), or nil
     /// for a cluster never applied. Unreadable hosts are skipped; a corrupt file is an error.
     public func pull(from hosts: [any RemoteHost]) async throws -> AppliedState? {
+        // All hosts at once: on a large control plane this is one round trip, not one per host.
+        let read = await withTaskGroup(of: (String, [UInt8]?).self) { group in
+            for host in hosts { group.addTask { (host.name, try? await host.readFile(AppliedState.statePath)) } }
+            return await group.reduce(into: [(String, [UInt8]?)]()) { $0.append($1) }
+        }
         var newest: AppliedState?
-        for host in hosts {
-            guard let bytes = try? await host.readFile(AppliedState.statePath) else { continue }
+        for (name, bytes) in read.sorted(by: { $0.0 < $1.0 }) {
+            guard let bytes else { continue }
             guard let state = AppliedState.decode(bytes) else {
-                throw ExecutorError.refused(reason: "\(host.name): \(AppliedState.statePath) is not a k8sctl state file; move it aside to continue")
+                throw ExecutorError.refused(reason: "\(name): \(AppliedState.statePath) is not a k8sctl state file; move it aside to continue")
             }
             if newest == nil || state.revision > newest!.revision { newest = state }
         }
