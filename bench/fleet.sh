@@ -147,15 +147,20 @@ for N in $NODES; do
   nodes_json=$("$ROOT/scripts/testnodes" up --nodes "$N" --name "$PREFIX" --kind light 2>/dev/null | tail -1)
   config=$(dirname "$nodes_json")/ssh_config
   NAMES=$(python3 -c 'import json,sys; print(" ".join(n["name"] for n in json.load(open(sys.argv[1]))["nodes"]))' "$nodes_json")
-  rm -rf "$WORK/cluster" "$WORK/render" "$WORK/lists" "$WORK/ansible"
+  rm -rf "$WORK/cluster" "$WORK/render" "$WORK/lists" "$WORK/sums" "$WORK/ansible"
   mkdir -p "$WORK/cluster" "$WORK/lists"
   inventory=$WORK/cluster/cluster.yaml
   "$ROOT/bench/fleet-inventory.sh" "$nodes_json" "$WORK/artifacts" fleet "$CP" >"$inventory"
   "$K8SCTL" render "$inventory" --out "$WORK/render" >/dev/null
-  files=0
+  files=0 index=0
+  mkdir -p "$WORK/sums"
   for node in $NAMES; do
     (cd "$WORK/render/$node" && find . -type f | sed 's|^\.||') >"$WORK/lists/$node"
     files=$((files + $(wc -l <"$WORK/lists/$node")))
+    # The floor+sha256 hashes what k8sctl's facts hash: the rendered files and the node's binaries.
+    { cat "$WORK/lists/$node"; printf '%s\n' /usr/local/bin/kubelet /usr/local/bin/containerd /usr/local/sbin/runc
+      if ((index < CP)); then printf '%s\n' /usr/local/bin/etcd /usr/local/bin/etcdctl; fi; } >"$WORK/sums/$node"
+    index=$((index + 1))
   done
   files=$((files + 5 * CP + 3 * (N - CP)))   # binaries: etcd, etcdctl on control planes; kubelet, containerd, runc everywhere
   wipe_nodes "$config"
@@ -167,7 +172,7 @@ for N in $NODES; do
     t0=$(now); "$K8SCTL" apply "$inventory" --files-only >"$WORK/fresh.log" 2>&1 || { cat "$WORK/fresh.log" >&2; exit 1; }; fresh+=("$(since "$t0")")
     t0=$(now); "$K8SCTL" apply "$inventory" --files-only >"$WORK/noop.log" 2>&1 || { cat "$WORK/noop.log" >&2; exit 1; }; noop+=("$(since "$t0")")
     grep -q ' 0 changed' "$WORK/noop.log" || { log "the re-apply changed something:"; tail -3 "$WORK/noop.log" >&2; exit 1; }
-    floorsum+=("$("$ROOT/bench/ssh-floor.sh" --nodes "$nodes_json" --sha256 "$WORK/lists")")
+    floorsum+=("$("$ROOT/bench/ssh-floor.sh" --nodes "$nodes_json" --sha256 "$WORK/sums")")
     log "N=$N run $run: floor ${floor[-1]} s, floor+sha256 ${floorsum[-1]} s, k8sctl fresh ${fresh[-1]} s, no-op ${noop[-1]} s"
   done
   if [[ $ANSIBLE == yes && $N -le $ANSIBLE_MAX ]]; then

@@ -184,9 +184,18 @@ enum RemoteFileScripts {
     static let readFile = #"[ -e "$1" ] || exit 3; exec cat -- "$1""#
 
     /// For each argument prints its sha256, or `-` when it is not a regular file; one line each, in order.
+    /// One `sha256sum` for all of them, whatever their number.
     static let checksums = #"""
-    for p do
-      if [ -f "$p" ]; then s=$(sha256sum < "$p") || exit 1; printf '%s\n' "${s%% *}"; else echo -; fi
-    done
+    flags=''
+    for p do if [ -f "$p" ]; then flags="$flags+"; else flags="$flags-"; fi; done
+    for p do shift; if [ -f "$p" ]; then set -- "$@" "$p"; fi; done
+    sums=''
+    if [ "$#" -gt 0 ]; then sums=$(sha256sum -- "$@") || exit 1; fi
+    while [ -n "$flags" ]; do
+      f=${flags%"${flags#?}"}; flags=${flags#?}
+      if [ "$f" = + ]; then IFS= read -r line <&3; line=${line#\\}; printf '%s\n' "${line%% *}"; else echo -; fi
+    done 3<<EOF_SUMS
+    $sums
+    EOF_SUMS
     """#
 }

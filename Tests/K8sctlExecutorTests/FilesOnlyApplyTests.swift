@@ -81,4 +81,43 @@ struct FilesOnlyApplyTests {
             #expect(combined.stderr.contains("cannot be combined"))
         }
     }
+
+    /// On a systemd node: a staged install is started by the next full apply, and once services
+    /// run, a files-only change is refused with nothing written.
+    @Test(.enabled(if: ApplyEndToEndTests.available, "needs root, systemd-nspawn, debootstrap and etcd"))
+    func fullApplyAfterFilesOnly_startsTheServices_andFilesOnlyThenRefusesRunningHosts() throws {
+        let work = try ApplyEndToEndTests.workspace("files-only-start")
+        defer { try? FileManager.default.removeItem(at: work) }
+        let artifacts = try TestArtifactSource.build(at: work.appendingPathComponent("artifacts"), kubernetesVersion: "1.31.4")
+        try TestNodes.with(count: 1, prefix: TestNodes.uniquePrefix("fostart")) { (cluster: TestNodeCluster) throws in
+            let node = cluster.nodes[0]
+            let inventory = work.appendingPathComponent("cluster.yaml")
+            let text = ApplyEndToEndTests.inventory(name: "files-only-start", cluster: cluster,
+                                                    roles: [["control-plane", "etcd", "worker"]], artifacts: artifacts)
+            try text.write(to: inventory, atomically: true, encoding: .utf8)
+
+            let staged = try K8sctlBinary.run(["apply", inventory.path, "--files-only"])
+            #expect(staged.status == 0, "\(staged.stdout.suffix(2000))\(staged.stderr)")
+            #expect(try cluster.ssh(node, ["systemctl", "is-active", "etcd"]).stdout != "active\n", "files-only started etcd")
+
+            let full = try K8sctlBinary.run(["apply", inventory.path])
+            #expect(full.status == 0, "\(full.stdout.suffix(3000))\(full.stderr)")
+            #expect(full.stdout.contains("staged files only"), "\(full.stdout.prefix(2000))")
+            #expect(full.stdout.contains("converged"))
+            for unit in ["etcd", "containerd", "kubelet"] {
+                #expect(try cluster.ssh(node, ["systemctl", "is-active", unit]).stdout == "active\n", "\(unit) not active")
+            }
+            let state = try cluster.shell(node, "cat /var/lib/k8sctl/state.json").stdout
+            #expect(state.contains("\"completed\" : true") && !state.contains("filesOnly"), "\(state.prefix(400))")
+
+            // Services run now: staging a changed kubelet config there is refused, nothing written.
+            try text.replacingOccurrences(of: "  pki: { keyAlgorithm: ecdsa-p256 }", with: "  pki: { keyAlgorithm: ecdsa-p256 }\n  kubelet: { maxPods: 90 }")
+                .write(to: inventory, atomically: true, encoding: .utf8)
+            let before = try cluster.shell(node, "sha256sum /var/lib/kubelet/config.yaml").stdout
+            let refused = try K8sctlBinary.run(["apply", inventory.path, "--files-only"])
+            #expect(refused.status == 1, "\(refused.stdout.suffix(1000))\(refused.stderr)")
+            #expect(refused.stderr.contains("stages hosts whose services are not running"), "\(refused.stderr)")
+            #expect(try cluster.shell(node, "sha256sum /var/lib/kubelet/config.yaml").stdout == before)
+        }
+    }
 }

@@ -21,9 +21,12 @@ export LC_ALL=C
 . /etc/os-release 2>/dev/null || true
 echo "os_id=${ID:-unknown}"
 echo "os_version=${VERSION_ID:-unknown}"
-k=$(uname -r -m)
-echo "arch=${k##* }"
-echo "kernel=${k%% *}"
+# Builtin reads where the kernel offers the value as a file: every process start counts on a fleet.
+arch=''; kernel=''
+read -r arch < /proc/sys/kernel/arch 2>/dev/null || arch=$(uname -m)
+read -r kernel < /proc/sys/kernel/osrelease 2>/dev/null || kernel=$(uname -r)
+echo "arch=$arch"
+echo "kernel=$kernel"
 h=unknown; read -r h < /proc/sys/kernel/hostname 2>/dev/null || h=$(hostname)
 echo "hostname=$h"
 echo "clock=$(date +%s)"

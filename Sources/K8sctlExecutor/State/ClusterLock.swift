@@ -26,7 +26,7 @@ public struct ClusterLock: Sendable {
     static let acquireScript = #"""
     set -u
     umask 077
-    mkdir -p /var/lib/k8sctl
+    [ -d /var/lib/k8sctl ] || mkdir -p /var/lib/k8sctl
     if mkdir /var/lib/k8sctl/lock 2>/dev/null; then
       printf '%s\t%s\n' "$1" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" > /var/lib/k8sctl/lock/owner
       echo acquired
@@ -38,7 +38,8 @@ public struct ClusterLock: Sendable {
 
     static let releaseScript = #"""
     set -u
-    owner=$(cut -f1 /var/lib/k8sctl/lock/owner 2>/dev/null || true)
+    owner=''; tab=$(printf '\t')
+    IFS=$tab read -r owner rest < /var/lib/k8sctl/lock/owner 2>/dev/null || true
     if [ "$1" = "--force" ] || [ "$owner" = "$1" ]; then rm -rf /var/lib/k8sctl/lock; echo released; else echo "not-ours $owner"; fi
     """#
 
