@@ -53,7 +53,7 @@ extension RemoteHost {
         for write in ordered {
             let file = write.file
             let mode = file.mode & 0o7777
-            headers += [String(mode, radix: 8), file.owner, file.group, SHA256Hex.digest(file.content),
+            headers += [String(mode, radix: 8), file.owner, file.group, write.sha256 ?? SHA256Hex.digest(file.content),
                         String(~write.directoryMode & 0o777, radix: 8), file.path].joined(separator: " ") + "\n"
             try archive.appendFile(name: StagingToken.member(of: file.path, token: token), content: file.content,
                                    mode: mode, owner: file.owner, group: file.group)
@@ -162,9 +162,13 @@ enum FilePathRules {
 public struct FileWrite: Sendable, Hashable {
     public var file: NodeFile
     public var directoryMode: UInt16
-    public init(file: NodeFile, directoryMode: UInt16 = 0o755) {
+    /// The content's sha256 when the caller already knows it (a binary checked against its pin),
+    /// so tens of megabytes are not hashed again per host. The node checks what arrived against it.
+    public var sha256: String?
+    public init(file: NodeFile, directoryMode: UInt16 = 0o755, sha256: String? = nil) {
         self.file = file
         self.directoryMode = directoryMode
+        self.sha256 = sha256
     }
 }
 

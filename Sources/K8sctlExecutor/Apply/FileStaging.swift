@@ -118,7 +118,7 @@ struct FileStaging {
         let writes = try StepRunner().fileWrites(step.action, in: context)
         return (writes.map(\.file.path), writes.filter { write in
             let file = write.file
-            return !inPlace(file.path, sha256: Applier.sha256(file.content), mode: file.mode, owner: file.owner, group: file.group)
+            return !inPlace(file.path, sha256: write.sha256 ?? Applier.sha256(file.content), mode: file.mode, owner: file.owner, group: file.group)
         })
     }
 

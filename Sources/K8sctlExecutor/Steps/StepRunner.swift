@@ -10,7 +10,7 @@ struct StepRunner: Sendable {
         switch step.action {
         case .render, .pki, .uploadArtifact:
             let writes = try fileWrites(step.action, in: context)
-            return try await writeFiles(writes.map(\.file), in: context, directoryMode: writes.first?.directoryMode ?? 0o755)
+            return try await writeFiles(writes, in: context)
         case .unit(let unit):
             return try await UnitStep(action: unit).run(in: context)
         case .command(let command):
@@ -71,8 +71,10 @@ struct StepRunner: Sendable {
                 throw StepFailure.message("no version known for artifact \(artifact.component): pin one in spec.artifacts.sha256")
             }
             let bytes = try context.artifacts.load(component: artifact.component, version: version)
+            // `load` checked the bytes against the pin: the pin is their sha256.
             return [FileWrite(file: NodeFile(path: artifact.path, content: bytes, mode: Self.mode(artifact.mode, default: 0o755),
-                                             origin: "artifact:\(artifact.component)-\(version)"))]
+                                             origin: "artifact:\(artifact.component)-\(version)"),
+                              sha256: context.cluster.artifacts.pin(component: artifact.component, version: version))]
         default:
             return []
         }
@@ -89,10 +91,10 @@ struct StepRunner: Sendable {
         return file
     }
 
-    private func writeFiles(_ files: [NodeFile], in context: StepContext, directoryMode: UInt16 = 0o755) async throws -> (StepStatus, String) {
-        if files.isEmpty { return (.ok, "no files") }
-        let outcomes = try await context.connection.writeFiles(files, backupDirectory: context.backupDirectory,
-                                                                directoryMode: directoryMode)
+    private func writeFiles(_ writes: [FileWrite], in context: StepContext) async throws -> (StepStatus, String) {
+        if writes.isEmpty { return (.ok, "no files") }
+        let files = writes.map(\.file)
+        let outcomes = try await context.connection.writeFiles(writes, backupDirectory: context.backupDirectory)
         let changed = outcomes.filter(\.isChanged)
         await context.changes.record(host: context.host.name, paths: changed.map(\.path))
         if changed.isEmpty { return (.ok, files.count == 1 ? files[0].path : "\(files.count) files unchanged") }
