@@ -9,7 +9,9 @@
 # --ansible-max nodes because one 100-node run takes many minutes on 2 cores):
 #   floor         every node reached in parallel by a fresh OpenSSH connection running `true`
 #                 (bench/ssh-floor.sh --nodes)
-#   floor+sha256  the same, running sha256sum of the node's managed paths
+#   floor+sha256  the same, running sha256sum of the node's managed paths (rendered files, binaries)
+#   floor+copy    the same, receiving the node's files and binaries (one tar) into cat > /dev/null:
+#                 the bytes a fresh apply has to move
 #   k8sctl fresh  `k8sctl apply --files-only` after wiping the nodes' managed files, the applied
 #                 state and the local PKI store (so certificates are issued too; ECDSA P-256)
 #   k8sctl no-op  the same command again
@@ -58,6 +60,18 @@ fmt() { if [[ $1 == - ]]; then echo "-"; else printf '%.2f' "$1"; fi; }
 
 "$ROOT/scripts/test-artifacts" "$WORK/artifacts" 1.31.4 >/dev/null
 BINARIES="/usr/local/bin/etcd /usr/local/bin/etcdctl /usr/local/bin/kubelet /usr/local/bin/containerd /usr/local/sbin/runc"
+
+# The floor of a fresh apply: every node reached in parallel by a fresh OpenSSH connection that
+# receives the node's files (rendered tree and binaries, one tar) into `cat > /dev/null`.
+copy_floor() {
+  local config=$1 node t0
+  t0=$(now)
+  for node in $NAMES; do
+    ssh -F "$config" -o BatchMode=yes -o KexAlgorithms=curve25519-sha256 "$node" 'cat > /dev/null' <"$WORK/tars/$node.tar" &
+  done
+  wait
+  since "$t0"
+}
 
 # Removes everything an apply writes on every node (one ssh each, in parallel; not timed).
 wipe_nodes() {
@@ -144,7 +158,14 @@ ROWS=()
 for N in $NODES; do
   log "N=$N: starting $N light nodes"
   "$ROOT/scripts/testnodes" down --name "$PREFIX" >/dev/null 2>&1 || true
-  nodes_json=$("$ROOT/scripts/testnodes" up --nodes "$N" --name "$PREFIX" --kind light 2>/dev/null | tail -1)
+  # A loaded machine sometimes loses the race for a bridge slot or the boot deadline: one retry.
+  if ! "$ROOT/scripts/testnodes" up --nodes "$N" --name "$PREFIX" --kind light >"$WORK/up.log" 2>&1; then
+    log "testnodes up failed (retrying once):"; grep -v '^ ' "$WORK/up.log" | tail -5 >&2
+    "$ROOT/scripts/testnodes" down --name "$PREFIX" >/dev/null 2>&1 || true
+    "$ROOT/scripts/testnodes" up --nodes "$N" --name "$PREFIX" --kind light >"$WORK/up.log" 2>&1 \
+      || { grep -v '^ ' "$WORK/up.log" | tail -10 >&2; exit 1; }
+  fi
+  nodes_json=$(tail -1 "$WORK/up.log")
   config=$(dirname "$nodes_json")/ssh_config
   NAMES=$(python3 -c 'import json,sys; print(" ".join(n["name"] for n in json.load(open(sys.argv[1]))["nodes"]))' "$nodes_json")
   rm -rf "$WORK/cluster" "$WORK/render" "$WORK/lists" "$WORK/sums" "$WORK/ansible"
@@ -165,7 +186,13 @@ for N in $NODES; do
   files=$((files + 5 * CP + 3 * (N - CP)))   # binaries: etcd, etcdctl on control planes; kubelet, containerd, runc everywhere
   wipe_nodes "$config"
 
-  floor=() floorsum=() fresh=() noop=() afresh=() anoop=()
+  floor=() floorsum=() floorcopy=() fresh=() noop=() afresh=() anoop=()
+  # The bytes a fresh apply moves: each node's rendered tree and binaries as one tar, made once.
+  mkdir -p "$WORK/tars"
+  for node in $NAMES; do
+    tar -cf "$WORK/tars/$node.tar" -C "$WORK/render/$node" . -P $(sed -n '/^\/usr\/local/p' "$WORK/sums/$node" | while read -r b; do
+      c=${b##*/}; v=$(ls "$WORK/artifacts/$c"); echo "$WORK/artifacts/$c/$v/$c"; done)
+  done
   for run in $(seq 1 "$RUNS"); do
     floor+=("$("$ROOT/bench/ssh-floor.sh" --nodes "$nodes_json")")
     wipe_nodes "$config"; rm -rf "$WORK/cluster/.k8sctl"
@@ -173,7 +200,8 @@ for N in $NODES; do
     t0=$(now); "$K8SCTL" apply "$inventory" --files-only >"$WORK/noop.log" 2>&1 || { cat "$WORK/noop.log" >&2; exit 1; }; noop+=("$(since "$t0")")
     grep -q ' 0 changed' "$WORK/noop.log" || { log "the re-apply changed something:"; tail -3 "$WORK/noop.log" >&2; exit 1; }
     floorsum+=("$("$ROOT/bench/ssh-floor.sh" --nodes "$nodes_json" --sha256 "$WORK/sums")")
-    log "N=$N run $run: floor ${floor[-1]} s, floor+sha256 ${floorsum[-1]} s, k8sctl fresh ${fresh[-1]} s, no-op ${noop[-1]} s"
+    floorcopy+=("$(copy_floor "$config")")
+    log "N=$N run $run: floor ${floor[-1]} s, floor+sha256 ${floorsum[-1]} s, floor+copy ${floorcopy[-1]} s, k8sctl fresh ${fresh[-1]} s, no-op ${noop[-1]} s"
   done
   if [[ $ANSIBLE == yes && $N -le $ANSIBLE_MAX ]]; then
     write_ansible "$nodes_json" "$N"
@@ -187,9 +215,9 @@ for N in $NODES; do
       log "N=$N Ansible run $run: fresh ${afresh[-1]} s, no-op ${anoop[-1]} s"
     done
   fi
-  mf=$(median "${floor[@]}") ms=$(median "${floorsum[@]}") mk=$(median "${fresh[@]}") mn=$(median "${noop[@]}")
+  mf=$(median "${floor[@]}") ms=$(median "${floorsum[@]}") mc=$(median "${floorcopy[@]}") mk=$(median "${fresh[@]}") mn=$(median "${noop[@]}")
   ma=$(median "${afresh[@]+"${afresh[@]}"}") man=$(median "${anoop[@]+"${anoop[@]}"}")
-  ROWS+=("| $N | $files | $(fmt "$mf") | $(fmt "$ms") | $(fmt "$mk") | $(fmt "$mn") | $(ratio "$mk" "$mf")× | $(ratio "$mn" "$mf")× | $(fmt "$ma") | $(fmt "$man") | $(ratio "$ma" "$mk")× | $(ratio "$man" "$mn")× |")
+  ROWS+=("| $N | $files | $(fmt "$mf") | $(fmt "$ms") | $(fmt "$mc") | $(fmt "$mk") | $(fmt "$mn") | $(ratio "$mk" "$mf")× | $(ratio "$mk" "$mc")× | $(ratio "$mn" "$mf")× | $(fmt "$ma") | $(fmt "$man") | $(ratio "$ma" "$mk")× | $(ratio "$man" "$mn")× |")
   "$ROOT/scripts/testnodes" down --name "$PREFIX" >/dev/null 2>&1 || true
 done
 
@@ -197,6 +225,6 @@ echo
 echo "Fleet apply, light test nodes, $CP control-plane/etcd + workers; seconds, medians of $RUNS runs (Ansible: $ANSIBLE_RUNS)."
 echo "$(nproc) cores, load average at the end: $(cut -d' ' -f1-3 /proc/loadavg); $(date -u +%Y-%m-%d)."
 echo
-echo "| N | files | floor | floor+sha256 | k8sctl fresh | k8sctl no-op | fresh/floor | no-op/floor | Ansible fresh | Ansible no-op | Ansible/k8sctl fresh | Ansible/k8sctl no-op |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+echo "| N | files | floor | floor+sha256 | floor+copy | k8sctl fresh | k8sctl no-op | fresh/floor | fresh/floor+copy | no-op/floor | Ansible fresh | Ansible no-op | Ansible/k8sctl fresh | Ansible/k8sctl no-op |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 printf '%s\n' "${ROWS[@]}"
