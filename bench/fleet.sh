@@ -54,7 +54,7 @@ fi
 
 now() { date +%s.%N; }
 since() { echo "$(now) - $1" | bc; }
-median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {if (NR==0) print "-"; else if (NR%2) print a[(NR+1)/2]; else printf "%.3f\n", (a[NR/2]+a[NR/2+1])/2}'; }
+median() { (($#)) || { echo -; return; }; printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {if (NR==0) print "-"; else if (NR%2) print a[(NR+1)/2]; else printf "%.3f\n", (a[NR/2]+a[NR/2+1])/2}'; }
 ratio() { if [[ $1 == - || $2 == - ]]; then echo "-"; else printf '%.1f' "$(echo "scale=3; $1 / $2" | bc)"; fi; }
 fmt() { if [[ $1 == - ]]; then echo "-"; else printf '%.2f' "$1"; fi; }
 

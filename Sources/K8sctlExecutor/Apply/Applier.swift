@@ -66,6 +66,9 @@ public struct Applier: Sendable {
         sink(.phase("reading the applied state"))
         let applied = try await StateStore().pull(from: controlPlane)
         var previous: Cluster?
+        if let applied, applied.filesOnly == true, !request.filesOnly {
+            sink(.warning("revision \(applied.revision) staged files only (apply --files-only); this apply runs its plan and starts the services"))
+        }
         if let applied, let baseline = applied.planningBaseline {
             let loaded = InventoryLoader().load(text: baseline, file: "cluster:\(AppliedState.revisionPath(applied.revision))")
             guard let cluster = loaded.cluster else {
@@ -73,9 +76,7 @@ public struct Applier: Sendable {
                     + loaded.diagnostics.map(\.message).joined(separator: "; "))
             }
             previous = cluster
-            if applied.filesOnly == true, !request.filesOnly {
-                sink(.warning("revision \(applied.revision) staged files only (apply --files-only); this apply runs its plan and starts the services"))
-            } else if !applied.completed, applied.filesOnly != true {
+            if !applied.completed, applied.filesOnly != true {
                 sink(.warning("the last apply (revision \(applied.revision)) stopped: \(applied.stoppedAt ?? "unknown"); planning from revision before it again"))
             }
         }
