@@ -3,7 +3,30 @@
 # connections, default and curve25519 kex, and over a ControlMaster), then k8sctl's libssh2
 # transport through TransportFloorBenchmark. Prints figures; asserts nothing.
 # Usage: bench/ssh-floor.sh [HOSTS]   (default 50; root, loopback only)
+#        bench/ssh-floor.sh --nodes NODES_JSON [--sha256 LISTS_DIR]
+#   The second form measures the floor of a scripts/testnodes group (bench/fleet.sh uses it): every
+#   node reached in parallel by a fresh OpenSSH connection (curve25519, the key exchange k8sctl's
+#   libssh2 negotiates) running one command — `true`, or with --sha256 `sha256sum` of the paths
+#   listed one per line in LISTS_DIR/<node>. Prints the wall seconds only.
 set -eu
+if [ "${1:-}" = "--nodes" ]; then
+  NODES_JSON=$2; LISTS=${4:-}
+  CONFIG=$(dirname "$NODES_JSON")/ssh_config
+  NAMES=$(python3 -c 'import json,sys; print(" ".join(n["name"] for n in json.load(open(sys.argv[1]))["nodes"]))' "$NODES_JSON")
+  t0=$(date +%s.%N)
+  for node in $NAMES; do
+    if [ -n "$LISTS" ]; then
+      # shellcheck disable=SC2046 # the managed paths have no spaces; one word each
+      ssh -F "$CONFIG" -o BatchMode=yes -o KexAlgorithms=curve25519-sha256 "$node" sha256sum -- $(cat "$LISTS/$node") >/dev/null &
+    else
+      ssh -F "$CONFIG" -o BatchMode=yes -o KexAlgorithms=curve25519-sha256 "$node" true &
+    fi
+  done
+  wait
+  t1=$(date +%s.%N)
+  echo "$t1 - $t0" | bc
+  exit 0
+fi
 HOSTS=${1:-50}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 DIR=$(mktemp -d /tmp/k8sctl-bench-XXXXXX)

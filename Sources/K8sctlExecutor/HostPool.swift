@@ -53,32 +53,49 @@ public actor HostPool {
     /// and release the cluster lock there; with the dead session both failed and the next apply was
     /// refused by a lock whose holder had exited normally.
     public func liveConnections(_ hosts: [Host], attempts: Int = 5) async -> [any RemoteHost] {
-        var live: [any RemoteHost] = []
-        for host in hosts where !unreachable.contains(host.name) {
-            if let existing = connections[host.name],
-               (try? await existing.run(RemoteCommand(["true"], timeout: .seconds(10))))?.succeeded == true {
-                live.append(existing)
-                continue
+        let wanted = hosts.filter { !unreachable.contains($0.name) }
+        // Every host checked at once (perf-fleet: a large control plane is one round trip, not one per host).
+        let checked = wanted.compactMap { host in connections[host.name].map { (host.name, $0) } }
+        let alive = await withTaskGroup(of: (String, Bool).self) { group in
+            for (name, connection) in checked {
+                group.addTask { (name, (try? await connection.run(RemoteCommand(["true"], timeout: .seconds(10))))?.succeeded == true) }
             }
+            return await group.reduce(into: Set<String>()) { if $1.1 { $0.insert($1.0) } }
+        }
+        let lost = wanted.filter { !alive.contains($0.name) }
+        for host in lost {
             await connections[host.name]?.close()
             connections[host.name] = nil
-            // A killed sshd is usually back within a second (systemd restarts it): retry while the
-            // host answers at once (refused); a host that stays silent is not waited for again.
-            for attempt in 0..<max(1, attempts) {
-                if attempt > 0 { try? await Task.sleep(for: .seconds(1)) }
-                let started = ContinuousClock.now
-                if let fresh = try? await connector.connect(host) {
-                    connections[host.name] = fresh
-                    live.append(fresh)
-                    break
-                }
-                if ContinuousClock.now - started > .seconds(3) || attempt == attempts - 1 {
-                    unreachable.insert(host.name)
-                    break
-                }
+        }
+        let connector = self.connector
+        let reconnected = await withTaskGroup(of: (String, (any RemoteHost)?).self) { group in
+            for host in lost { group.addTask { (host.name, await Self.reconnect(host, connector, attempts: attempts)) } }
+            return await group.reduce(into: [String: (any RemoteHost)?]()) { $0[$1.0] = $1.1 }
+        }
+        var live: [any RemoteHost] = []
+        for host in wanted {
+            if alive.contains(host.name), let existing = connections[host.name] {
+                live.append(existing)
+            } else if let fresh = reconnected[host.name] ?? nil {
+                connections[host.name] = fresh
+                live.append(fresh)
+            } else {
+                unreachable.insert(host.name)
             }
         }
         return live
+    }
+
+    /// A killed sshd is usually back within a second (systemd restarts it): retry while the host
+    /// answers at once (refused); a host that stays silent is not waited for again.
+    private static func reconnect(_ host: Host, _ connector: HostConnector, attempts: Int) async -> (any RemoteHost)? {
+        for attempt in 0..<max(1, attempts) {
+            if attempt > 0 { try? await Task.sleep(for: .seconds(1)) }
+            let started = ContinuousClock.now
+            if let fresh = try? await connector.connect(host) { return fresh }
+            if ContinuousClock.now - started > .seconds(3) { return nil }
+        }
+        return nil
     }
 
     public func closeAll() async {

@@ -43,6 +43,7 @@ public final class LibSSH2Host: RemoteHost {
                                session: session, become: become, defaultTimeout: commandTimeout)
         } catch {
             thread.finish {}
+            thread.join()
             throw error
         }
     }
@@ -60,6 +61,9 @@ public final class LibSSH2Host: RemoteHost {
         let session = self.session
         _ = try? await thread.perform { session.shutdown() }
         thread.finish {}
+        // The thread has nothing left to do: it ends at once. Waiting for it means no session
+        // thread is still ending when the process exits.
+        thread.join()
     }
 
     deinit {

@@ -5,9 +5,12 @@ extension RemoteHost {
     /// Writes `files` atomically in one remote round trip and reports, per file, what changed.
     ///
     /// Each file is compared by sha256 first: unchanged content with the right mode and owner is
-    /// left untouched (same inode, same mtime). Otherwise the content goes to a temp file in the
-    /// target directory, created no wider than `mode`, gets owner and mode, is fsynced and renamed
-    /// over the target; the directory is fsynced last.
+    /// left untouched (same inode, same mtime). Otherwise the content is staged next to the target
+    /// (in a private directory of the target directory, never wider than `mode`), gets owner and
+    /// mode, is read back and checked, fsynced and renamed over the target; the directories are
+    /// fsynced last. All files travel as one tar stream to one remote process
+    /// (``RemoteFileScripts/writeFiles``): the node starts a fixed number of processes per write,
+    /// not several per file.
     /// - Parameters:
     ///   - files: absolute paths, at most one entry per path.
     ///   - backupDirectory: when set, a replaced file is first copied (mode and owner kept) to
@@ -16,12 +19,20 @@ extension RemoteHost {
     /// - Returns: one outcome per file, in the order given.
     /// - Throws: ``TransportError/invalidPath(path:reason:)`` before anything is sent;
     ///   ``TransportError/fileOperationFailed(host:path:reason:)`` when the host refused a write
-    ///   (files before the failing one may already be in place; none is ever half-written).
+    ///   (no target is then changed by the failing stage; none is ever half-written).
     public func writeFiles(_ files: [NodeFile], backupDirectory: String? = nil,
                            directoryMode: UInt16 = 0o755) async throws -> [FileWriteOutcome] {
-        if files.isEmpty { return [] }
+        try await writeFiles(files.map { FileWrite(file: $0, directoryMode: directoryMode) }, backupDirectory: backupDirectory)
+    }
+
+    /// Writes files whose missing parent directories need different modes (e.g. a host's whole
+    /// set of manifests, configs and PKI in one round trip), as
+    /// ``writeFiles(_:backupDirectory:directoryMode:)`` does.
+    public func writeFiles(_ writes: [FileWrite], backupDirectory: String? = nil) async throws -> [FileWriteOutcome] {
+        if writes.isEmpty { return [] }
         var seen = Set<String>()
-        for file in files {
+        for write in writes {
+            let file = write.file
             try FilePathRules.check(file.path)
             try FilePathRules.checkAccount(file.owner, path: file.path)
             try FilePathRules.checkAccount(file.group, path: file.path)
@@ -31,26 +42,33 @@ extension RemoteHost {
         }
         if let backupDirectory { try FilePathRules.check(backupDirectory) }
 
-        var stream: [UInt8] = []
-        stream.reserveCapacity(files.reduce(0) { $0 + $1.content.count + $1.path.utf8.count + 120 })
-        for file in files {
+        // Wider directory modes first: the remote creates missing directories in this order, so a
+        // 0700 directory (pki) never creates a shared parent (/etc/kubernetes) at 0700.
+        let ordered = writes.enumerated().sorted {
+            ($0.element.directoryMode, -$0.offset) > ($1.element.directoryMode, -$1.offset)
+        }.map(\.element)
+        let token = StagingToken.make()
+        var headers = ""
+        var archive = TarStream(capacity: writes.reduce(0) { $0 + $1.file.content.count + 1024 } + 1024)
+        for write in ordered {
+            let file = write.file
             let mode = file.mode & 0o7777
-            let header = [String(file.content.count), String(mode, radix: 8), String(~mode & 0o777, radix: 8),
-                          file.owner, file.group, SHA256Hex.digest(file.content), file.path]
-                .joined(separator: " ") + "\n"
-            stream.append(contentsOf: header.utf8)
-            stream.append(contentsOf: file.content)
+            headers += [String(mode, radix: 8), file.owner, file.group, write.sha256 ?? SHA256Hex.digest(file.content),
+                        String(~write.directoryMode & 0o777, radix: 8), file.path].joined(separator: " ") + "\n"
+            try archive.appendFile(name: StagingToken.member(of: file.path, token: token), content: file.content,
+                                   mode: mode, owner: file.owner, group: file.group)
         }
+        let stream = Array(headers.utf8) + archive.finish()
         let backup = backupDirectory.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 } ?? ""
         let command = RemoteCommand(["sh", "-c", RemoteFileScripts.writeFiles, "k8sctl-write", backup,
-                                     String(~directoryMode & 0o777, radix: 8), String(files.count)],
+                                     String(writes.count), token],
                                     standardInput: stream)
         let result = try await run(command)
         guard result.succeeded else {
             let reason = result.stderr.split(separator: "\n").first { $0.hasPrefix("k8sctl-write: ") }
                 .map { String($0.dropFirst("k8sctl-write: ".count)) }
             throw TransportError.fileOperationFailed(
-                host: name, path: files.count == 1 ? files[0].path : "\(files.count) files",
+                host: name, path: writes.count == 1 ? writes[0].file.path : "\(writes.count) files",
                 reason: reason ?? "\(result.outcomeDescription): \(result.stderrTail(lines: 5))")
         }
         var changes: [String: FileWriteOutcome.Change] = [:]
@@ -59,7 +77,8 @@ extension RemoteHost {
                   let change = FileWriteOutcome.Change(rawValue: String(line[..<space])) else { continue }
             changes[String(line[line.index(after: space)...])] = change
         }
-        return try files.map { file in
+        return try writes.map { write in
+            let file = write.file
             guard let change = changes[file.path] else {
                 throw TransportError.fileOperationFailed(host: name, path: file.path,
                                                          reason: "the remote writer did not report this file")
@@ -133,5 +152,39 @@ enum FilePathRules {
         guard !name.isEmpty, allowed, !name.hasPrefix("-") else {
             throw TransportError.invalidPath(path: path, reason: "owner/group \(name.debugDescription) is not a valid account name")
         }
+        guard name.utf8.count <= 31 else {
+            throw TransportError.invalidPath(path: path, reason: "owner/group \(name.debugDescription) is longer than 31 bytes")
+        }
+    }
+}
+
+/// One file of a write and the mode of any parent directory the write has to create.
+public struct FileWrite: Sendable, Hashable {
+    public var file: NodeFile
+    public var directoryMode: UInt16
+    /// The content's sha256 when the caller already knows it (a binary checked against its pin),
+    /// so tens of megabytes are not hashed again per host. The node checks what arrived against it.
+    public var sha256: String?
+    public init(file: NodeFile, directoryMode: UInt16 = 0o755, sha256: String? = nil) {
+        self.file = file
+        self.directoryMode = directoryMode
+        self.sha256 = sha256
+    }
+}
+
+/// Names the staging directories of one write (`<dir>/.k8sctl-<token>/`), so that two writers,
+/// or a write and the leftovers of a killed one, never share a temp path.
+enum StagingToken {
+    static func make() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<16).map { _ in String(generator.next() % 36, radix: 36) }.joined()
+    }
+
+    /// The tar member of `path`: relative to `/`, in the staging directory of its own directory.
+    static func member(of path: String, token: String) -> String {
+        let slash = path.lastIndex(of: "/")!
+        let directory = String(path[path.index(after: path.startIndex)..<slash])
+        let name = String(path[path.index(after: slash)...])
+        return (directory.isEmpty ? "" : directory + "/") + ".k8sctl-\(token)/" + name
     }
 }

@@ -9,12 +9,46 @@ final class SessionThread: @unchecked Sendable {
     private let condition = NSCondition()
     private var jobs: [@Sendable () -> Void] = []
     private var finished = false
+    private var handle: pthread_t?
+    private let name: String
 
+    /// A POSIX thread rather than Foundation's `Thread`, so that ``join()`` can wait until it has
+    /// fully ended: a session thread still tearing down (OpenSSL's per-thread state) while the
+    /// process runs its exit handlers crashed with a double free at the end of a fleet apply.
     init(name: String) {
-        let thread = Thread { [self] in self.loop() }
-        thread.name = name
-        thread.stackSize = 1 << 20
-        thread.start()
+        self.name = name
+        var attributes = pthread_attr_t()
+        pthread_attr_init(&attributes)
+        pthread_attr_setstacksize(&attributes, 1 << 20)
+        var thread = pthread_t()
+        let context = Unmanaged.passRetained(self).toOpaque()
+        let created = pthread_create(&thread, &attributes, { argument in
+            let owner = Unmanaged<SessionThread>.fromOpaque(argument!).takeRetainedValue()
+            Thread.current.name = owner.name
+            owner.loop()
+            return nil
+        }, context)
+        pthread_attr_destroy(&attributes)
+        if created == 0 {
+            handle = thread
+        } else {
+            Unmanaged<SessionThread>.fromOpaque(context).release()
+            finished = true
+        }
+    }
+
+    deinit {
+        // Not joined (a host dropped without close()): let the thread's resources go when it ends.
+        if let handle { pthread_detach(handle) }
+    }
+
+    /// Waits until the thread has ended; call after ``finish(after:)``, once.
+    func join() {
+        condition.lock()
+        let thread = handle
+        handle = nil
+        condition.unlock()
+        if let thread { pthread_join(thread, nil) }
     }
 
     /// Runs `body` on the thread and returns its result to the caller's task.

@@ -33,4 +33,21 @@ struct OperationCommandTests {
         #expect(run.status == 0)
         #expect(run.stdout.contains("Exit codes"), "\(run.stdout)")
     }
+
+    /// `--files-only` is an apply option only, and refuses what is not a file write before
+    /// connecting (the sample's addresses are unreachable: a connection attempt would say so).
+    @Test(arguments: [["--remove-unreachable", "w9"], ["--rollback"]])
+    func applyFilesOnly_withRemovalOrRollback_isUnusableInput(extra: [String]) throws {
+        let run = try K8sctlBinary.run(["apply", Self.sample, "--files-only"] + extra)
+        #expect(run.status == 2, "\(run.stderr)")
+        #expect(run.stderr.contains("--files-only and \(extra[0]) cannot be combined"), "\(run.stderr)")
+        #expect(!run.stderr.contains("cannot reach"), "\(run.stderr)")
+    }
+
+    @Test(arguments: ["rollback", "stop", "start"])
+    func filesOnly_isNotAnOptionOfTheOtherRunCommands(command: String) throws {
+        let run = try K8sctlBinary.run([command, Self.sample, "--files-only"])
+        #expect(run.status != 0)
+        #expect(run.stderr.contains("--files-only"), "\(run.stderr)")
+    }
 }

@@ -207,10 +207,11 @@ enum ManagedFiles {
         return remote.succeeded && strip(remote.stdout) == strip(local)
     }
 
-    /// Temp files a writer leaves while it works (`.NAME.k8sctl-PID`) and anything in the static-pod
-    /// directory that is not a managed manifest (what a kubelet would read).
+    /// Temp files and staging directories a writer leaves while it works (`.NAME.k8sctl-PID`,
+    /// `.k8sctl-TOKEN`) and anything in the static-pod directory that is not a managed manifest
+    /// (what a kubelet would read).
     static func leftovers(_ cluster: TestNodeCluster, _ node: TestNode, manifests: Set<String>) throws -> [String] {
-        let out = try retryingSSH { try cluster.shell(node, "find /etc /var/lib/kubelet /var/lib/k8sctl /usr/local -name '.*.k8sctl-*' 2>/dev/null; ls -A /etc/kubernetes/manifests 2>/dev/null | sed 's|^|/etc/kubernetes/manifests/|'") }
+        let out = try retryingSSH { try cluster.shell(node, "find /etc /var/lib/kubelet /var/lib/k8sctl /usr/local \\( -name '.*.k8sctl-*' -o -name '.k8sctl-*' \\) -print 2>/dev/null; ls -A /etc/kubernetes/manifests 2>/dev/null | sed 's|^|/etc/kubernetes/manifests/|'") }
         return out.stdout.split(separator: "\n").map(String.init).filter { path in
             path.contains(".k8sctl-") || (path.hasPrefix("/etc/kubernetes/manifests/") && !manifests.contains(path))
         }.sorted()

@@ -36,10 +36,14 @@ struct FileWriteTests {
             _ = try await host.writeFiles([file])
             let seen = watcher.stop()
             #expect(!seen.isEmpty, "the watcher never saw the file; the test proves nothing")
-            for (name, mode) in seen {
-                #expect(mode & ~0o400 == 0, "\(name) was visible with mode \(String(mode, radix: 8))")
+            for entry in seen {
+                // The staging directory is private to root (0700); the file in it is never wider
+                // than its final mode.
+                let allowed: UInt16 = entry.isDirectory ? 0o700 : 0o400
+                #expect(entry.mode & ~allowed == 0, "\(entry.name) was visible with mode \(String(entry.mode, radix: 8))")
             }
-            #expect(seen.contains { $0.name.contains(".k8sctl-") }, "the temp file was never observed")
+            #expect(seen.contains { $0.name.contains(".k8sctl-") && $0.name.hasSuffix("/big.key") },
+                    "the staged file was never observed")
         }
     }
 
@@ -57,6 +61,32 @@ struct FileWriteTests {
             #expect(try await host.writeFiles([file]).map(\.change) == [.unchanged])
             #expect(try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
                     == [".etcd.yaml.k8sctl-4242", "kube-apiserver.yaml", "kube-apiserver.yaml.k8sctl-1"])
+        }
+    }
+
+    /// The batched writer's counterpart: a writer killed between `tar` and the renames leaves its
+    /// staging directory (`.k8sctl-TOKEN`, maybe with a half-extracted file) in the target directory;
+    /// the next write into that directory removes it, also when nothing there changes. A file or a
+    /// symbolic link by such a name is not a staging directory and stays.
+    @Test func stagingDirectoriesOfAKilledWriter_areRemoved_onTheNextWriteToTheDirectory() async throws {
+        try await withHost { host, fixture in
+            let directory = try fixture.remoteDirectory()
+            let elsewhere = try fixture.remoteDirectory()
+            let file = NodeFile(path: directory + "/etcd.yaml", text: "kind: Pod\n", mode: 0o600)
+            #expect(try await host.writeFiles([file]).map(\.change) == [.created])
+            let fm = FileManager.default
+            for token in ["k3j9x2", "q0"] {
+                try fm.createDirectory(atPath: directory + "/.k8sctl-" + token, withIntermediateDirectories: false,
+                                       attributes: [.posixPermissions: 0o700])
+                try Data("half a manifest".utf8).write(to: URL(fileURLWithPath: directory + "/.k8sctl-" + token + "/etcd.yaml"))
+            }
+            try Data("not ours".utf8).write(to: URL(fileURLWithPath: directory + "/.k8sctl-notadir"))
+            try fm.createDirectory(atPath: elsewhere + "/keep", withIntermediateDirectories: false)
+            try fm.createSymbolicLink(atPath: directory + "/.k8sctl-link", withDestinationPath: elsewhere + "/keep")
+            #expect(try await host.writeFiles([file]).map(\.change) == [.unchanged])
+            #expect(try fm.contentsOfDirectory(atPath: directory).sorted() == [".k8sctl-link", ".k8sctl-notadir", "etcd.yaml"])
+            #expect(fm.fileExists(atPath: elsewhere + "/keep"))
+            #expect(fm.contents(atPath: file.path) == Data("kind: Pod\n".utf8))
         }
     }
 
@@ -206,12 +236,14 @@ final class CountingHost: RemoteHost, @unchecked Sendable {
     func close() async { await base.close() }
 }
 
-/// Lists a directory in a tight loop on its own thread, recording the mode of every entry it sees.
+/// Lists a directory (and the staging directories a write makes in it) in a tight loop on its own
+/// thread, recording the mode of every entry it sees.
 final class DirectoryModeWatcher: @unchecked Sendable {
+    struct Entry { var name: String; var mode: UInt16; var isDirectory: Bool }
     let directory: String
     private let lock = NSLock()
     private var running = true
-    private var seen: [(name: String, mode: UInt16)] = []
+    private var seen: [Entry] = []
     private let done = DispatchSemaphore(value: 0)
 
     init(directory: String) { self.directory = directory }
@@ -220,16 +252,24 @@ final class DirectoryModeWatcher: @unchecked Sendable {
         Thread { [self] in
             while isRunning {
                 guard let entries = try? FileManager.default.contentsOfDirectory(atPath: directory) else { continue }
-                for name in entries {
-                    var info = Glibc.stat()
-                    if lstat(directory + "/" + name, &info) == 0 { record(name, UInt16(info.st_mode & 0o7777)) }
-                }
+                for name in entries { look(at: name, descend: true) }
             }
             done.signal()
         }.start()
     }
 
-    func stop() -> [(name: String, mode: UInt16)] {
+    private func look(at name: String, descend: Bool) {
+        var info = Glibc.stat()
+        guard lstat(directory + "/" + name, &info) == 0 else { return }
+        let isDirectory = (info.st_mode & S_IFMT) == S_IFDIR
+        record(Entry(name: name, mode: UInt16(info.st_mode & 0o7777), isDirectory: isDirectory))
+        if isDirectory, descend, name.hasPrefix(".k8sctl-"),
+           let inner = try? FileManager.default.contentsOfDirectory(atPath: directory + "/" + name) {
+            for child in inner { look(at: name + "/" + child, descend: false) }
+        }
+    }
+
+    func stop() -> [Entry] {
         lock.lock(); running = false; lock.unlock()
         done.wait()
         lock.lock(); defer { lock.unlock() }
@@ -237,5 +277,5 @@ final class DirectoryModeWatcher: @unchecked Sendable {
     }
 
     private var isRunning: Bool { lock.lock(); defer { lock.unlock() }; return running }
-    private func record(_ name: String, _ mode: UInt16) { lock.lock(); seen.append((name, mode)); lock.unlock() }
+    private func record(_ entry: Entry) { lock.lock(); seen.append(entry); lock.unlock() }
 }

@@ -26,7 +26,7 @@ final class ApplyEventPrinter: Sendable {
     func finish(_ report: ApplyReport, success: String = "converged") {
         if format == .json {
             let summary: [String: Any] = [
-                "event": "finished", "succeeded": report.succeeded, "revision": report.revision as Any,
+                "event": "finished", "succeeded": report.succeeded, "filesOnly": report.filesOnly, "revision": report.revision as Any,
                 "seconds": (report.wallSeconds * 100).rounded() / 100,
                 "hosts": report.hosts.values.sorted { $0.host < $1.host }.map {
                     ["host": $0.host, "ok": $0.ok, "changed": $0.changed, "skipped": $0.skipped, "failed": $0.failed]
@@ -50,7 +50,8 @@ final class ApplyEventPrinter: Sendable {
         write("")
         for row in TextTable.render(rows) { write(row) }
         for failure in report.failures { write("FAILED \(failure)") }
-        let verdict = report.succeeded ? success : (report.stoppedReason ?? "failed")
+        let verdict = report.succeeded ? (report.filesOnly ? "staged (files only; services not started)" : success)
+            : (report.stoppedReason ?? "failed")
         write(String(format: "\n%@: %d changed, %d ok, %d failed on %d hosts in %.1fs%@", verdict, report.changedCount,
                      report.okCount, report.failures.count, report.hosts.count, report.wallSeconds,
                      report.revision.map { " (revision \($0))" } ?? ""))

@@ -65,12 +65,18 @@ public struct Applier: Sendable {
                              started: ContinuousClock.Instant) async throws -> ApplyReport {
         let desired = request.desired
         let sink = request.sink
+        if request.filesOnly, !request.removeUnreachable.isEmpty || request.rollbackDirective != nil {
+            throw ExecutorError.refused(reason: "--files-only stages files only; removing unreachable hosts and rollback are not files; nothing was changed")
+        }
 
         // The previous revision, from the cluster itself.
         sink(.phase("reading the applied state"))
         let (applied, stateBehind) = try await StateStore().pullNoting(from: controlPlane)
         if let stopped = applied?.stopped { throw ExecutorError.refused(reason: stopped.refusal) }
         var previous: Cluster?
+        if let applied, applied.filesOnly == true, !request.filesOnly {
+            sink(.warning("revision \(applied.revision) staged files only (apply --files-only); this apply runs its plan and starts the services"))
+        }
         if let applied, let baseline = applied.planningBaseline {
             let loaded = InventoryLoader().load(text: baseline, file: "cluster:\(AppliedState.revisionPath(applied.revision))")
             guard let cluster = loaded.cluster else {
@@ -78,7 +84,9 @@ public struct Applier: Sendable {
                     + loaded.diagnostics.map(\.message).joined(separator: "; "))
             }
             previous = cluster
-            if !applied.completed { sink(.warning("the last apply (revision \(applied.revision)) stopped: \(applied.stoppedAt ?? "unknown"); planning from revision before it again")) }
+            if !applied.completed, applied.filesOnly != true {
+                sink(.warning("the last apply (revision \(applied.revision)) stopped: \(applied.stoppedAt ?? "unknown"); planning from revision before it again"))
+            }
         }
         if let directive = request.rollbackDirective {
             // A rollback plans from what the hosts run now, also when that revision stopped partway.
@@ -98,13 +106,22 @@ public struct Applier: Sendable {
         }
         let (pkiState, issueReport) = try ClusterPKI.ensure(cluster: desired, store: request.pkiStore)
         for warning in issueReport.warnings { sink(.warning(warning)) }
+        if request.filesOnly, previous != nil, !ExpiringCertificates.renewedForExpiry(issueReport).isEmpty {
+            // Renewed certificates need the rolling restarts of a full apply (or `k8sctl certs renew`);
+            // staged alone they would be on disk while the services keep the old ones.
+            throw ExecutorError.refused(reason: "certificates were renewed for expiry (spec.pki.renewBeforeDays); --files-only cannot roll them out. "
+                + "Nothing was changed on any host; run `k8sctl certs renew` or apply without --files-only")
+        }
         let credentials = Dictionary(uniqueKeysWithValues: desired.hosts.map { ($0.name, pkiState.credentials(for: $0)) })
 
         // Facts first (one round trip per host): they decide which etcd members join.
         sink(.phase("gathering facts"))
         let renderedPaths = try ClusterRenderer(library: request.templates)
             .render(cluster: desired, credentials: credentials, options: RenderOptions())
-        var facts = try await gatherFacts(pool: pool, cluster: desired, rendered: renderedPaths)
+        let extraPaths = request.filesOnly ? try artifactPaths(request) : [:]
+        var facts = try await gatherFacts(pool: pool, cluster: desired, previous: previous, rendered: renderedPaths,
+                                          extraPaths: extraPaths, rollback: request.rollback)
+        if request.filesOnly { try checkStageable(rendered: renderedPaths, facts: facts, sink: sink) }
 
         let options = RenderOptions(etcdStates: joiningMembers(desired: desired, previous: previous, facts: facts))
         let renderedForMembers = options.etcdStates.isEmpty ? renderedPaths
@@ -130,9 +147,13 @@ public struct Applier: Sendable {
                 + findings.errors.map { "  \($0.location.map { "\($0): " } ?? "")\($0.ruleID ?? "error"): \($0.message)" }.joined(separator: "\n"))
         }
 
+        // Files-only never gets here with certificates renewed for expiry (refused above).
         let renewedOn = try await ExpiringCertificates.rollOut(report: issueReport, desired: desired, previous: previous,
                                                                rendered: rendered, pool: pool, sink: sink)
-        if renewedOn != nil { facts = try await gatherFacts(pool: pool, cluster: desired, rendered: renderedPaths) }
+        if renewedOn != nil {
+            facts = try await gatherFacts(pool: pool, cluster: desired, previous: previous, rendered: renderedPaths,
+                                          extraPaths: extraPaths, rollback: request.rollback)
+        }
 
         sink(.phase("planning"))
         let drifted = driftedHosts(rendered: rendered, facts: facts, cluster: desired)
@@ -150,8 +171,9 @@ public struct Applier: Sendable {
         // A run that changed nothing keeps the revision it found (and only updates where it stopped).
         let nextRevision = (applied?.revision ?? 0) + 1
         if !plan.steps.isEmpty {
-            sink(.phase("applying \(plan.steps.count) steps in \(plan.batches.count) batches"))
             let ledger = ChangeLedger()
+            let artifacts = ArtifactStore(settings: desired.artifacts,
+                                          baseDirectory: URL(fileURLWithPath: request.inventoryPath).deletingLastPathComponent())
             var contexts: [String: StepContext] = [:]
             let peers: @Sendable (String) async -> (any RemoteHost)? = { name in await pool.connection(name) }
             for host in desired.hosts {
@@ -161,8 +183,7 @@ public struct Applier: Sendable {
                     cluster: desired, host: host, connection: connection,
                     files: Dictionary(files.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first }),
                     pkiFiles: credentials[host.name]?.files ?? [],
-                    artifacts: ArtifactStore(settings: desired.artifacts,
-                                             baseDirectory: URL(fileURLWithPath: request.inventoryPath).deletingLastPathComponent()),
+                    artifacts: artifacts,
                     backupDirectory: "\(AppliedState.directory)/backup/\(nextRevision)",
                     peers: peers, changes: ledger)
             }
@@ -174,41 +195,62 @@ public struct Applier: Sendable {
                                                    : await pool.connection(host.name) else { continue }
                 contexts[host.name] = StepContext(
                     cluster: desired, host: host, connection: connection, files: [:], pkiFiles: [],
-                    artifacts: ArtifactStore(settings: desired.artifacts,
-                                             baseDirectory: URL(fileURLWithPath: request.inventoryPath).deletingLastPathComponent()),
+                    artifacts: artifacts,
                     backupDirectory: "\(AppliedState.directory)/backup/\(nextRevision)",
                     peers: peers, changes: ledger)
             }
-            report = await PlanExecution(plan: plan, contexts: contexts, parallelism: request.parallelism,
-                                         sink: sink, interrupt: request.interrupt,
-                                         abortCheck: { await AbortRequest.pending(for: holder, on: controlPlane) }).run()
-            report.stop = resume.record(report.stop)
+            if request.filesOnly {
+                let hosts = Set(plan.steps.map(\.host)).count
+                sink(.phase("staging files on \(hosts) hosts (files only: no service is started, nothing waits)"))
+                report = await FileStaging(plan: plan, contexts: contexts, facts: facts, parallelism: request.parallelism,
+                                           sink: sink, interrupt: request.interrupt).run()
+            } else {
+                sink(.phase("applying \(plan.steps.count) steps in \(plan.batches.count) batches"))
+                report = await PlanExecution(plan: plan, contexts: contexts, parallelism: request.parallelism,
+                                             sink: sink, interrupt: request.interrupt,
+                                             abortCheck: { await AbortRequest.pending(for: holder, on: controlPlane) }).run()
+                report.stop = resume.record(report.stop)
+            }
         }
+        report.filesOnly = request.filesOnly
 
         for host in renewedOn ?? [] { report.record(host: host, status: .changed) }
         // Record what the cluster now is whenever something changed, nothing was recorded yet, the
         // recorded run had stopped partway (so `completed` tells the truth), or a control-plane host
         // missed the last record (a run stopped while writing it).
         let revision = report.changedCount > 0 || applied == nil ? nextRevision : applied!.revision
-        if report.changedCount > 0 || applied == nil || applied?.completed != report.succeeded || stateBehind {
+        // A files-only run over a cluster whose services run (nothing changed: it refuses
+        // otherwise) records nothing: the revision stays as complete as it was.
+        let stagedOnly = request.filesOnly && !plan.steps.isEmpty
+        let inventoryText = NativeInventoryWriter().yaml(for: desired)
+        let baselineText = previous.map { NativeInventoryWriter().yaml(for: $0) }
+        // A files-only re-run that changed nothing over the same staged revision has nothing new to record.
+        let sameStagedRevision = stagedOnly && report.succeeded && applied?.filesOnly == true && applied?.revision == revision
+            && applied?.inventory == inventoryText && applied?.baselineInventory == baselineText
+        if report.changedCount > 0 || applied == nil || (stagedOnly && !sameStagedRevision)
+            || (!request.filesOnly && applied?.completed != report.succeeded) || stateBehind {
             let state = AppliedState(
-                cluster: desired.name, revision: revision, k8sctlVersion: "0.1.0",
-                inventory: NativeInventoryWriter().yaml(for: desired),
+                cluster: desired.name, revision: revision, k8sctlVersion: "0.1.0", inventory: inventoryText,
                 files: Dictionary(uniqueKeysWithValues: rendered.map { host in
                     (host.host, Dictionary(host.files.map { ($0.path, Self.sha256($0.content)) }, uniquingKeysWith: { a, _ in a }))
                 }),
-                completed: report.succeeded, stoppedAt: report.stoppedReason,
-                baselineInventory: previous.map { NativeInventoryWriter().yaml(for: $0) },
+                completed: report.succeeded && !stagedOnly,
+                stoppedAt: report.stoppedReason ?? (stagedOnly ? "files only: services not started (apply --files-only)" : nil),
+                baselineInventory: baselineText,
                 uncleanedHosts: (applied?.uncleanedHosts ?? []).filter { desired.host(named: $0.name) == nil }
                     + unreachableRemoved.map { UncleanedHost(name: $0.name, address: $0.address.description,
                                                              roles: $0.roles.map(\.rawValue).sorted(), revision: revision) },
-                rolloutStop: report.stop,
-                hosts: Self.hostRecords(report))
+                // Files-only over a stopped rollout of this same inventory keeps where it stopped, so
+                // the full apply after it still skips the hosts that rollout had finished.
+                rolloutStop: stagedOnly ? (applied?.inventory == inventoryText ? applied?.rolloutStop : nil) : report.stop,
+                hosts: Self.hostRecords(report), filesOnly: stagedOnly)
             let recordOn = await pool.liveConnections(desired.controlPlaneHosts)
             if recordOn.count < desired.controlPlaneHosts.count {
                 sink(.warning("the applied state is recorded on \(recordOn.count) of \(desired.controlPlaneHosts.count) control-plane hosts (unreachable: \(await pool.unreachable.sorted().joined(separator: ", ")))"))
             }
-            try await StateStore().push(state, to: recordOn)
+            // A files-only run that staged nothing only copies the newest state to the hosts that
+            // missed it: recording its own would mark an unfinished revision completed.
+            try await StateStore().push(request.filesOnly && !stagedOnly && applied != nil ? applied! : state, to: recordOn)
         }
         report.revision = revision
         for host in desired.hosts where report.hosts[host.name] == nil { report.hosts[host.name] = ApplyReport.HostSummary(host: host.name) }
@@ -225,12 +267,21 @@ public struct Applier: Sendable {
         return result
     }
 
-    private func gatherFacts(pool: HostPool, cluster: Cluster, rendered: [RenderedHost]) async throws -> [String: HostFacts] {
+    /// Facts of every host, one round trip each.
+    /// - Parameters:
+    ///   - extraPaths: host → further paths to checksum (files-only: the binaries the plan uploads).
+    ///   - rollback: the kubelet version matters then too.
+    private func gatherFacts(pool: HostPool, cluster: Cluster, previous: Cluster?, rendered: [RenderedHost],
+                             extraPaths: [String: [String]], rollback: Bool) async throws -> [String: HostFacts] {
         let gatherer = FactsGatherer()
+        // Running `kubelet --version` is the dearest part of facts; its answer matters to validation
+        // (version skew) when the version changes, and for hosts k8sctl has not applied yet.
+        let versionChanges = previous == nil || previous?.kubernetes.version != cluster.kubernetes.version || rollback
         return try await withThrowingTaskGroup(of: (String, HostFacts).self) { group in
             for host in cluster.hosts {
                 guard let connection = await pool.connection(host.name) else { continue }
-                let paths = rendered.first { $0.host == host.name }?.files.map(\.path) ?? []
+                let paths = (rendered.first { $0.host == host.name }?.files.map(\.path) ?? []) + (extraPaths[host.name] ?? [])
+                let versions = host.runsKubelet && (versionChanges || previous?.host(named: host.name) == nil) ? ["kubelet"] : []
                 var units = ["containerd.service", "kubelet.service"]
                 var probe: FactsGatherer.EtcdProbe?
                 if host.isEtcd {
@@ -240,7 +291,9 @@ public struct Applier: Sendable {
                                                     certFile: "/etc/kubernetes/pki/etcd/healthcheck-client.crt",
                                                     keyFile: "/etc/kubernetes/pki/etcd/healthcheck-client.key")
                 }
-                group.addTask { (host.name, try await gatherer.gather(on: connection, paths: paths, units: units, etcd: probe)) }
+                group.addTask {
+                    (host.name, try await gatherer.gather(on: connection, paths: paths, units: units, versions: versions, etcd: probe))
+                }
             }
             var facts: [String: HostFacts] = [:]
             for try await (name, fact) in group { facts[name] = fact }
@@ -329,6 +382,63 @@ public struct Applier: Sendable {
     }
 
     static func sha256(_ bytes: [UInt8]) -> String {
-        SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        var hex: [UInt8] = []
+        hex.reserveCapacity(64)
+        for byte in SHA256.hash(data: bytes) {
+            hex.append(hexDigits[Int(byte >> 4)])
+            hex.append(hexDigits[Int(byte & 0x0f)])
+        }
+        return String(decoding: hex, as: UTF8.self)
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    // MARK: - Files only
+
+    /// Host → the paths the playbooks upload binaries to on it, so that facts can tell whether
+    /// each is in place (files-only stages binaries too).
+    private func artifactPaths(_ request: ApplyRequest) throws -> [String: [String]] {
+        let loaded = PlaybookLoader().load(directory: request.playbookDirectory, templateDirectory: request.templates.directory)
+        guard let playbooks = loaded.playbooks else { return [:] }
+        var paths: [String: [String]] = [:]
+        for host in request.desired.hosts {
+            var seen = Set<String>()
+            for playbook in playbooks.playbooks.values {
+                for step in playbook.steps {
+                    if case let .uploadArtifact(artifact) = step.action, step.on.matches(host), seen.insert(artifact.path).inserted {
+                        paths[host.name, default: []].append(artifact.path)
+                    }
+                }
+            }
+        }
+        return paths
+    }
+
+    /// Files-only refuses to change files on hosts where a k8sctl service already runs: the kubelet
+    /// would pick up a changed static pod manifest at once, and a later full apply restarts units
+    /// only for files *it* changed, so staged configs would never take effect. Also warns about
+    /// clock skew, which the preflight a full apply runs would refuse.
+    private func checkStageable(rendered: [RenderedHost], facts: [String: HostFacts], sink: ApplyEventSink) throws {
+        var running: [String] = []
+        for host in rendered {
+            guard let fact = facts[host.host] else { continue }
+            let skew = abs(Double(fact.clock) - Date().timeIntervalSince1970)
+            if fact.clock > 0, skew > 30 {
+                sink(.warning("\(host.host): clock is \(Int(skew)) s off this machine's; a full apply's preflight refuses that (certificates, etcd leases)"))
+            }
+            let active = fact.units.filter(\.value.isActive).keys.sorted()
+            guard !active.isEmpty else { continue }
+            // Content only: the playbook may tighten a rendered file's mode, which a full apply did.
+            let differs = host.files.contains { fact.fileChecksums[$0.path] != Self.sha256($0.content) }
+            if differs { running.append("\(host.host) (\(active.joined(separator: ", ")) active)") }
+        }
+        guard running.isEmpty else {
+            throw ExecutorError.refused(reason: """
+                --files-only stages hosts whose services are not running yet; these run k8sctl services and \
+                their files differ: \(running.joined(separator: ", ")). Staged files there would take effect \
+                unplanned (static pods at once) or never (units restart only for files a full apply changes). \
+                Run a full apply for them; nothing was changed.
+                """)
+        }
     }
 }

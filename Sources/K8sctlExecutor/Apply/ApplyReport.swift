@@ -25,6 +25,8 @@ public struct ApplyReport: Sendable, Hashable {
     /// The revision recorded on the cluster, when one was.
     public var revision: Int?
     public var wallSeconds: Double = 0
+    /// The run staged files only (`apply --files-only`): services were not started.
+    public var filesOnly = false
 
     public init() {}
 

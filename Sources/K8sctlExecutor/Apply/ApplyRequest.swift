@@ -27,6 +27,11 @@ public struct ApplyRequest: Sendable {
     /// Hosts gone from the inventory that may be removed although they cannot be reached
     /// (`apply --remove-unreachable`): see `UnreachableRemoval`.
     public var removeUnreachable: Set<String> = []
+    /// `apply --files-only`: write every file the plan would write (certificates, manifests, units,
+    /// configs, binaries) and nothing else — no unit started or restarted, no command, no health
+    /// wait. The revision is recorded as not completed, so the next full apply runs the same plan
+    /// and starts the services. Refused on hosts whose k8sctl services already run.
+    public var filesOnly: Bool = false
 
     public init(inventoryPath: String, desired: Cluster, playbookDirectory: String, templates: TemplateLibrary,
                 pkiStore: PKIStore, connector: HostConnector, parallelism: Int = 64,

@@ -21,15 +21,21 @@ public struct FactsGatherer: Sendable {
     public init() {}
 
     /// The command that gathers facts; also used by tests to run the script locally.
-    public func command(paths: [String], units: [String], etcd: EtcdProbe?) -> RemoteCommand {
+    /// - Parameters:
+    ///   - paths: managed files whose sha256, mode and owner to report.
+    ///   - units: systemd units whose state to report.
+    ///   - versions: components (`kubelet`, `etcd`…) whose `--version` to run; each is a process
+    ///     start on the node, so only those the caller needs.
+    public func command(paths: [String], units: [String], versions: [String] = [], etcd: EtcdProbe?) -> RemoteCommand {
         let etcdArguments = etcd.map { [$0.endpoint, $0.caFile, $0.certFile, $0.keyFile] } ?? ["", "", "", ""]
         let arguments = ["/bin/sh", "-c", FactsScript.text, "k8sctl-facts"] + etcdArguments
-            + [String(paths.count)] + paths + units
+            + [String(units.count)] + units + [String(versions.count)] + versions + paths
         return RemoteCommand(arguments)
     }
 
-    public func gather(on host: any RemoteHost, paths: [String], units: [String], etcd: EtcdProbe?) async throws -> HostFacts {
-        let result = try await host.run(command(paths: paths, units: units, etcd: etcd))
+    public func gather(on host: any RemoteHost, paths: [String], units: [String], versions: [String] = [],
+                       etcd: EtcdProbe?) async throws -> HostFacts {
+        let result = try await host.run(command(paths: paths, units: units, versions: versions, etcd: etcd))
         guard result.succeeded else {
             throw ExecutorError.factsFailed(host: host.name, outcome: result.outcomeDescription, stderr: result.stderrTail())
         }

@@ -6,9 +6,18 @@ enum FactsParser {
         var facts = HostFacts()
         var section = ""
         var sawHealth = false
-        for rawLine in output.split(separator: "\n", omittingEmptySubsequences: true) {
+        var unitBlock: [String: String] = [:]
+        func endUnitBlock() {
+            defer { unitBlock = [:] }
+            guard let id = unitBlock["Id"], !id.isEmpty else { return }
+            let enabled = unitBlock["LoadState"] == "not-found" ? "not-found" : (unitBlock["UnitFileState"].flatMap { $0.isEmpty ? nil : $0 } ?? "unknown")
+            facts.units[id] = UnitState(active: unitBlock["ActiveState"] ?? "unknown", enabled: enabled)
+        }
+        for rawLine in output.split(separator: "\n", omittingEmptySubsequences: false) {
             let line = String(rawLine)
+            if line.isEmpty && section != "units-show" { continue }
             if line.hasPrefix("@@") {
+                if section == "units-show" { endUnitBlock() }
                 section = String(line.dropFirst(2))
                 if section == "etcd-members" { facts.etcdMembers = [] }
                 continue
@@ -25,11 +34,29 @@ enum FactsParser {
                 case "hostname": facts.hostname = value
                 case "clock": facts.clock = Int(value) ?? 0
                 case "swap": facts.swapActive = value == "on"
+                case "systemd": facts.systemdRunning = value == "yes"
                 default: break
                 }
             case "files":
-                let parts = line.split(separator: " ", maxSplits: 1)
-                if parts.count == 2 { facts.fileChecksums[String(parts[1])] = String(parts[0]) }
+                // `sha256sum` lines: `HASH  PATH`; a name with a backslash or newline is escaped and
+                // the line starts with `\`.
+                var text = Substring(line)
+                let escaped = text.hasPrefix("\\")
+                if escaped { text = text.dropFirst() }
+                guard text.count > 66 else { continue }
+                let hash = String(text.prefix(64))
+                var name = String(text.dropFirst(66))
+                if escaped { name = name.replacingOccurrences(of: "\\n", with: "\n").replacingOccurrences(of: "\\\\", with: "\\") }
+                facts.fileChecksums[name] = hash
+            case "file-metadata":
+                // `MODE OWNER GROUP PATH` (`stat -c '%a %U %G %n'`).
+                let parts = line.split(separator: " ", maxSplits: 3)
+                if parts.count == 4 { facts.fileMetadata[String(parts[3])] = parts[0..<3].joined(separator: " ") }
+            case "units-show":
+                if line.isEmpty { endUnitBlock(); continue }
+                if let equals = line.firstIndex(of: "=") {
+                    unitBlock[String(line[..<equals])] = String(line[line.index(after: equals)...])
+                }
             case "units":
                 let parts = line.split(separator: " ", maxSplits: 2)
                 if parts.count == 3 { facts.units[String(parts[2])] = UnitState(active: String(parts[0]), enabled: String(parts[1])) }
@@ -61,6 +88,7 @@ enum FactsParser {
                 break
             }
         }
+        if section == "units-show" { endUnitBlock() }
         if !sawHealth { facts.etcdHealthy = nil }
         return facts
     }

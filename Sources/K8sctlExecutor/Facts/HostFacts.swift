@@ -13,6 +13,10 @@ public struct HostFacts: Sendable, Hashable, Codable {
     public var swapActive: Bool
     /// Managed path → sha256 of its content; paths that do not exist are absent.
     public var fileChecksums: [String: String]
+    /// Managed path → `MODE OWNER GROUP` as `stat -c '%a %U %G'` prints it (`600 root root`).
+    public var fileMetadata: [String: String] = [:]
+    /// Whether systemd runs as PID 1; without it no unit can run (units are then `unknown`).
+    public var systemdRunning: Bool = true
     /// Unit name → state.
     public var units: [String: UnitState]
     /// Component (`etcd`, `kubelet`, `containerd`) → the version its binary reports.

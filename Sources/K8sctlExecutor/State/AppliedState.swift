@@ -37,6 +37,11 @@ public struct AppliedState: Sendable, Hashable, Codable {
     /// never cleaned up; `k8sctl reset` does it if they come back. Carried from revision to revision.
     public var uncleanedHosts: [UncleanedHost]?
 
+    /// True when the revision was written by `apply --files-only`: its files are on the hosts but
+    /// its services were never started (`completed` is then false, so the next full apply runs the
+    /// same plan and starts them). Absent in states written before the option existed.
+    public var filesOnly: Bool?
+
     /// What this run did on each host (nil in states written before k8sctl recorded it).
     public var hosts: [String: HostRecord]?
 
@@ -57,7 +62,7 @@ public struct AppliedState: Sendable, Hashable, Codable {
     public init(cluster: String, revision: Int, appliedAt: Date = Date(), k8sctlVersion: String, inventory: String,
                 files: [String: [String: String]], completed: Bool, stoppedAt: String? = nil,
                 baselineInventory: String? = nil, uncleanedHosts: [UncleanedHost]? = nil, rolloutStop: RolloutStop? = nil,
-                hosts: [String: HostRecord]? = nil) {
+                hosts: [String: HostRecord]? = nil, filesOnly: Bool = false) {
         self.schemaVersion = AppliedState.currentSchemaVersion
         self.cluster = cluster
         self.revision = revision
@@ -71,6 +76,7 @@ public struct AppliedState: Sendable, Hashable, Codable {
         self.uncleanedHosts = uncleanedHosts?.isEmpty == true ? nil : uncleanedHosts
         self.rolloutStop = completed ? nil : rolloutStop
         self.hosts = hosts
+        self.filesOnly = filesOnly ? true : nil
     }
 
     /// The inventory the next apply should plan from: this one if the run completed, else the

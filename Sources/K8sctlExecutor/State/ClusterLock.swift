@@ -25,7 +25,7 @@ public struct ClusterLock: Sendable {
     static let acquireScript = #"""
     set -u
     umask 077
-    mkdir -p /var/lib/k8sctl
+    [ -d /var/lib/k8sctl ] || mkdir -p /var/lib/k8sctl
     if mkdir /var/lib/k8sctl/lock 2>/dev/null; then
       printf '%s\t%s\n' "$1" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" > /var/lib/k8sctl/lock/owner
       echo acquired
@@ -42,11 +42,14 @@ public struct ClusterLock: Sendable {
 
     static let releaseScript = #"""
     set -u
-    owner=$(cut -f1 /var/lib/k8sctl/lock/owner 2>/dev/null || true)
+    owner=''; tab=$(printf '\t')
+    IFS=$tab read -r owner rest < /var/lib/k8sctl/lock/owner 2>/dev/null || true
     if [ "$1" = "--force" ] || [ "$owner" = "$1" ]; then
       rm -rf /var/lib/k8sctl/lock
       # The request was for this run (or, forced, for a run that is gone): it has done its work.
-      if [ "$1" = "--force" ] || [ "$(cut -f3 /var/lib/k8sctl/abort 2>/dev/null)" = "$1" ]; then rm -f /var/lib/k8sctl/abort; fi
+      target=''
+      if [ -f /var/lib/k8sctl/abort ]; then IFS=$tab read -r requester at target < /var/lib/k8sctl/abort 2>/dev/null || true; fi
+      if [ "$1" = "--force" ] || [ "$target" = "$1" ]; then rm -f /var/lib/k8sctl/abort; fi
       echo released
     else echo "not-ours $owner"; fi
     """#
@@ -88,8 +91,11 @@ public struct ClusterLock: Sendable {
     /// Releases the lock where this holder holds it. Never throws: a failed release leaves a lock that
     /// `k8sctl unlock` breaks.
     public func release(on hosts: [any RemoteHost]) async {
-        for host in hosts {
-            _ = try? await host.run(RemoteCommand(["/bin/sh", "-c", Self.releaseScript, "k8sctl-unlock", holder]))
+        let holder = self.holder
+        await withTaskGroup(of: Void.self) { group in
+            for host in hosts {
+                group.addTask { _ = try? await host.run(RemoteCommand(["/bin/sh", "-c", Self.releaseScript, "k8sctl-unlock", holder])) }
+            }
         }
     }
 

@@ -14,12 +14,17 @@ public struct StateStore: Sendable {
     /// The newest state, and whether some host holds an older one or none (a run that stopped while
     /// recording it): the next apply records it again so every control-plane host has it.
     public func pullNoting(from hosts: [any RemoteHost]) async throws -> (newest: AppliedState?, someHostBehind: Bool) {
+        // All hosts at once: on a large control plane this is one round trip, not one per host.
+        let read = await withTaskGroup(of: (String, [UInt8]?).self) { group in
+            for host in hosts { group.addTask { (host.name, try? await host.readFile(AppliedState.statePath)) } }
+            return await group.reduce(into: [(String, [UInt8]?)]()) { $0.append($1) }
+        }
         var newest: AppliedState?
         var revisions: [Int?] = []
-        for host in hosts {
-            guard let bytes = try? await host.readFile(AppliedState.statePath) else { revisions.append(nil); continue }
+        for (name, bytes) in read.sorted(by: { $0.0 < $1.0 }) {
+            guard let bytes else { revisions.append(nil); continue }
             guard let state = AppliedState.decode(bytes) else {
-                throw ExecutorError.refused(reason: "\(host.name): \(AppliedState.statePath) is not a k8sctl state file; move it aside to continue")
+                throw ExecutorError.refused(reason: "\(name): \(AppliedState.statePath) is not a k8sctl state file; move it aside to continue")
             }
             revisions.append(state.revision)
             if newest == nil || state.revision > newest!.revision { newest = state }

@@ -12,8 +12,17 @@ struct ArtifactStore: Sendable {
     let settings: ArtifactSettings
     /// The inventory's directory: relative sources resolve against it.
     let baseDirectory: URL
+    /// Verified binaries, read and hashed once per run rather than once per host.
+    let cache = VerifiedArtifacts()
 
     func load(component: String, version: String) throws -> [UInt8] {
+        if let cached = cache.bytes(component: component, version: version) { return cached }
+        let bytes = try read(component: component, version: version)
+        cache.store(bytes, component: component, version: version)
+        return bytes
+    }
+
+    private func read(component: String, version: String) throws -> [UInt8] {
         if settings.source.hasPrefix("https://") {
             throw StepFailure.message("artifact source \(settings.source) is a URL; this version of k8sctl installs from a local directory only (download the artifacts into one and set spec.artifacts.source)")
         }
@@ -32,5 +41,17 @@ struct ArtifactStore: Sendable {
             throw StepFailure.message("artifact \(component) \(version) at \(file.path) has sha256 \(digest), the inventory pins \(pin)")
         }
         return bytes
+    }
+}
+
+/// Artifacts already checked against their pins in this run (shared by every host's steps).
+final class VerifiedArtifacts: @unchecked Sendable {
+    private let lock = NSLock()
+    private var verified: [String: [UInt8]] = [:]
+    func bytes(component: String, version: String) -> [UInt8]? {
+        lock.withLock { verified["\(component)/\(version)"] }
+    }
+    func store(_ bytes: [UInt8], component: String, version: String) {
+        lock.withLock { verified["\(component)/\(version)"] = bytes }
     }
 }

@@ -8,26 +8,21 @@ import K8sctlTransport
 struct StepRunner: Sendable {
     func run(_ step: PlanStep, in context: StepContext) async throws -> (StepStatus, String) {
         switch step.action {
-        case .render(let render):
-            var file = try renderedFile(render, in: context)
-            if file.path == EtcdBootstrapFlags.environmentFile,
-               let initialCluster = await context.changes.joinInitialCluster(host: context.host.name) {
-                file.content = EtcdJoinMembership.replacingInitialCluster(in: file.content, with: initialCluster)
+        case .render, .pki, .uploadArtifact:
+            var writes = try fileWrites(step.action, in: context)
+            if case .render = step.action {
+                for index in writes.indices {
+                    // A joining etcd member starts with the membership etcd listed at its member add.
+                    if writes[index].file.path == EtcdBootstrapFlags.environmentFile,
+                       let initialCluster = await context.changes.joinInitialCluster(host: context.host.name) {
+                        writes[index].file.content = EtcdJoinMembership.replacingInitialCluster(
+                            in: writes[index].file.content, with: initialCluster)
+                    }
+                    // The running pod's config hash, for the wait after its manifest is replaced.
+                    await StaticPodReplacement.recordBeforeWriting(writes[index].file, in: context)
+                }
             }
-            await StaticPodReplacement.recordBeforeWriting(file, in: context)
-            return try await writeFiles([file], in: context)
-        case .pki(let pki):
-            let entries = Set(pki.sets.flatMap { Self.pkiSets[$0] ?? [] })
-            let files = context.pkiFiles.filter { entries.contains(String($0.origin.dropFirst("pki:".count))) }
-            return try await writeFiles(files, in: context, directoryMode: 0o700)
-        case .uploadArtifact(let artifact):
-            guard let version = artifact.version else {
-                throw StepFailure.message("no version known for artifact \(artifact.component): pin one in spec.artifacts.sha256")
-            }
-            let bytes = try context.artifacts.load(component: artifact.component, version: version)
-            let file = NodeFile(path: artifact.path, content: bytes, mode: Self.mode(artifact.mode, default: 0o755),
-                                origin: "artifact:\(artifact.component)-\(version)")
-            return try await writeFiles([file], in: context)
+            return try await writeFiles(writes, in: context)
         case .unit(let unit):
             return try await UnitStep(action: unit).run(in: context)
         case .command(let command):
@@ -71,6 +66,32 @@ struct StepRunner: Sendable {
     /// The actions this executor implements; `Applier` refuses plans with others before touching a host.
     static let implemented: Set<ActionKind> = Set(ActionKind.allCases)
 
+    /// The files a `render`, `pki` or `upload-artifact` step writes, with the mode of directories
+    /// it creates; empty for every other action. `apply --files-only` batches these per host.
+    /// - Throws: `StepFailure` for a missing rendered file or an artifact that is absent, unpinned
+    ///   or not what its pin says.
+    func fileWrites(_ action: StepAction, in context: StepContext) throws -> [FileWrite] {
+        switch action {
+        case .render(let render):
+            return [FileWrite(file: try renderedFile(render, in: context))]
+        case .pki(let pki):
+            let entries = Set(pki.sets.flatMap { Self.pkiSets[$0] ?? [] })
+            return context.pkiFiles.filter { entries.contains(String($0.origin.dropFirst("pki:".count))) }
+                .map { FileWrite(file: $0, directoryMode: 0o700) }
+        case .uploadArtifact(let artifact):
+            guard let version = artifact.version else {
+                throw StepFailure.message("no version known for artifact \(artifact.component): pin one in spec.artifacts.sha256")
+            }
+            let bytes = try context.artifacts.load(component: artifact.component, version: version)
+            // `load` checked the bytes against the pin: the pin is their sha256.
+            return [FileWrite(file: NodeFile(path: artifact.path, content: bytes, mode: Self.mode(artifact.mode, default: 0o755),
+                                             origin: "artifact:\(artifact.component)-\(version)"),
+                              sha256: context.cluster.artifacts.pin(component: artifact.component, version: version))]
+        default:
+            return []
+        }
+    }
+
     private func renderedFile(_ render: RenderAction, in context: StepContext) throws -> NodeFile {
         guard var file = context.files[render.path] else {
             throw StepFailure.message("template \(render.template) produced no file \(render.path) for \(context.host.name)")
@@ -82,10 +103,10 @@ struct StepRunner: Sendable {
         return file
     }
 
-    private func writeFiles(_ files: [NodeFile], in context: StepContext, directoryMode: UInt16 = 0o755) async throws -> (StepStatus, String) {
-        if files.isEmpty { return (.ok, "no files") }
-        let outcomes = try await context.connection.writeFiles(files, backupDirectory: context.backupDirectory,
-                                                                directoryMode: directoryMode)
+    private func writeFiles(_ writes: [FileWrite], in context: StepContext) async throws -> (StepStatus, String) {
+        if writes.isEmpty { return (.ok, "no files") }
+        let files = writes.map(\.file)
+        let outcomes = try await context.connection.writeFiles(writes, backupDirectory: context.backupDirectory)
         let changed = outcomes.filter(\.isChanged)
         await context.changes.record(host: context.host.name, paths: changed.map(\.path))
         if changed.isEmpty { return (.ok, files.count == 1 ? files[0].path : "\(files.count) files unchanged") }
