@@ -41,7 +41,7 @@ public struct PlanTextFormatter: Sendable {
         out += "\nHosts:\n"
         // Positions, not copies of the steps, grouped by host in plan order.
         var stepsByHost: [String: [Int]] = [:]
-        for (position, step) in plan.steps.enumerated() { stepsByHost[step.host, default: []].append(position) }
+        for position in plan.steps.indices { stepsByHost[plan.steps[position].host, default: []].append(position) }
         var previousSignature: [Int]?
         var elided = 0
         let width = plan.hosts.map(\.host.count).max() ?? 0

@@ -86,7 +86,7 @@ public struct Planner: Sendable {
 
         let desiredNames = Set(desired.hosts.map(\.name))
         let removedHostNames = Set((input.previous?.hosts ?? []).map(\.name).filter { !desiredNames.contains($0) })
-        var expanded: [ExpandedStep] = []
+        var expanded = ExpandedSteps()
         var batches: [RolloutBatch] = []
         var rankOffset = 0
         for operation in Self.operationOrder {
@@ -111,11 +111,11 @@ public struct Planner: Sendable {
             }
             let expander = StepExpander(playbook: playbook, hosts: placed, hostPlans: planByHost, desired: desired,
                                         previous: input.previous, etcdEndpointHost: etcdEndpoint(for: operation, input: input),
-                                        rankOffset: rankOffset, removedHostNames: removedHostNames, positionOffset: expanded.count)
-            expanded += expander.expand()
+                                        rankOffset: rankOffset, removedHostNames: removedHostNames)
+            expander.expand(into: &expanded)
             rankOffset += placed.count
         }
-        let (ordered, orderProblems) = StepOrdering.order(expanded)
+        let (ordered, orderProblems) = StepOrdering.order(consume expanded)
         diagnostics += orderProblems
         if diagnostics.hasErrors { return PlanningResult(plan: nil, diagnostics: diagnostics) }
         // Batches whose hosts have no step (a no-op `when`) are dropped and the rest renumbered.

@@ -1,14 +1,28 @@
 import K8sctlModel
 
-/// A step instance with the keys that order it.
-struct ExpandedStep {
-    var step: PlanStep
+/// Expanded step instances with the keys that order them, as columns: at 5,000 hosts there are
+/// ~95,000 instances, and a struct per instance (with its own `needs` array) cost an allocation,
+/// a copy into the planner's list and a copy out in order, each retaining every field.
+struct ExpandedSteps {
+    var steps: [PlanStep] = []
     /// Position of the host in the operation's rollout order, then of the step in its playbook.
-    var hostRank: Int
-    var stepRank: Int
-    /// `step.needs` as positions in the planner's list of expanded steps (same order), so ordering
-    /// works on integers instead of hashing every step ID again.
-    var needPositions: [Int]
+    var hostRank: [Int] = []
+    var stepRank: [Int] = []
+    /// `steps[i].needs` as positions in `steps` (same order): `needTargets[needStart[i]..<needStart[i + 1]]`,
+    /// so ordering works on integers instead of hashing every step ID again.
+    var needStart: [Int] = [0]
+    var needTargets: [Int] = []
+
+    var count: Int { steps.count }
+
+    func needPositions(of index: Int) -> Range<Int> { needStart[index]..<needStart[index + 1] }
+
+    mutating func reserveCapacity(_ extra: Int) {
+        steps.reserveCapacity(steps.count + extra)
+        hostRank.reserveCapacity(hostRank.count + extra)
+        stepRank.reserveCapacity(stepRank.count + extra)
+        needStart.reserveCapacity(needStart.count + extra)
+    }
 }
 
 /// Turns one playbook and the hosts of one operation into concrete steps: selects the hosts of each
@@ -32,8 +46,6 @@ struct StepExpander {
     let rankOffset: Int
     /// Hosts only in the previous inventory (looked up per step, so a set rather than a search).
     let removedHostNames: Set<String>
-    /// Position of this expansion's first step in the planner's list (for `needPositions`).
-    var positionOffset = 0
 
     /// One step's instances: the host ranks it runs on (ascending) and where each instance lands.
     private struct Instances {
@@ -49,7 +61,10 @@ struct StepExpander {
         }
     }
 
-    func expand() -> [ExpandedStep] {
+    /// Appends this playbook's step instances to `result` (positions in `needTargets` count from
+    /// the start of `result`).
+    func expand(into result: inout ExpandedSteps) {
+        let positionOffset = result.count
         // Per-host facts in flat arrays: binding a whole `Host` per step and host copied (retained)
         // every field of it, ~200,000 times for 5,000 hosts.
         let names = hosts.map(\.host.name)
@@ -79,8 +94,8 @@ struct StepExpander {
         }
 
         let endpointAddress = etcdEndpointAddress
-        var result: [ExpandedStep] = []
         result.reserveCapacity(total)
+        var needs: [Int] = []
         var valuesCache: [Int: VariableValues] = [:]
         // Completed actions of host-independent steps, per step and cluster description.
         var shared: [Bool: StepAction] = [:]
@@ -100,7 +115,7 @@ struct StepExpander {
                     action = concreteAction(step.action.substituting(values), removed: isRemoved)
                     if !perHost { shared[isRemoved] = action }
                 }
-                var needs: [Int] = []
+                needs.removeAll(keepingCapacity: true)
                 for need in step.needs {
                     guard let targetIndex = stepIndexByName[need.step] else { continue }
                     let targets = instances[targetIndex]
@@ -115,15 +130,16 @@ struct StepExpander {
                         if let slot = Self.lastSlot(in: targets.ranks, below: rank) { needs.append(targets.base + slot) }
                     }
                 }
-                needs = Self.uniqued(needs)
+                Self.removeRepeats(&needs)
                 let position = own.base + slot
-                result.append(ExpandedStep(step: PlanStep(id: ids[position], host: names[rank], operation: playbook.operation, step: step.name,
-                                                          batch: hosts[rank].batch, action: action, needs: needs.map { ids[$0] }),
-                                           hostRank: rankOffset + rank, stepRank: stepIndex,
-                                           needPositions: needs.map { positionOffset + $0 }))
+                result.steps.append(PlanStep(id: ids[position], host: names[rank], operation: playbook.operation, step: step.name,
+                                             batch: hosts[rank].batch, action: action, needs: needs.map { ids[$0] }))
+                result.hostRank.append(rankOffset + rank)
+                result.stepRank.append(stepIndex)
+                for need in needs { result.needTargets.append(positionOffset + need) }
+                result.needStart.append(result.needTargets.count)
             }
         }
-        return result
     }
 
     /// The slot of the last rank below `rank` in ascending `ranks` (the host before in rollout order).
@@ -137,16 +153,19 @@ struct StepExpander {
     }
 
     /// `positions` without repeats, first occurrences in order.
-    static func uniqued(_ positions: [Int]) -> [Int] {
-        guard positions.count > 1 else { return positions }
+    static func removeRepeats(_ positions: inout [Int]) {
+        guard positions.count > 1 else { return }
         if positions.count <= 16 {
-            var kept: [Int] = []
-            kept.reserveCapacity(positions.count)
-            for position in positions where !kept.contains(position) { kept.append(position) }
-            return kept
+            var kept = 0
+            for index in positions.indices where !positions[..<kept].contains(positions[index]) {
+                positions[kept] = positions[index]
+                kept += 1
+            }
+            positions.removeLast(positions.count - kept)
+            return
         }
         var seen = Set<Int>(minimumCapacity: positions.count)
-        return positions.filter { seen.insert($0).inserted }
+        positions = positions.filter { seen.insert($0).inserted }
     }
 
     /// Computed once per expansion: a host search per step instance was quadratic in the host count.

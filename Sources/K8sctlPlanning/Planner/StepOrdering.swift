@@ -5,34 +5,38 @@ import K8sctlModel
 /// cycles (printed `a → b → a`) and needs that point into a later batch, which no order can satisfy.
 enum StepOrdering {
     ///
-    /// Works on `ExpandedStep.needPositions` (positions in `steps`), not on ID strings: a plan of
-    /// 10,000 hosts has ~200,000 steps, and hashing every ID again dominated planning.
-    static func order(_ steps: [ExpandedStep]) -> (steps: [PlanStep], diagnostics: [Diagnostic]) {
+    /// Works on `ExpandedSteps.needTargets` (positions in `steps`), not on ID strings: a plan of
+    /// 10,000 hosts has ~200,000 steps, and hashing every ID again dominated planning. The steps
+    /// are moved into their order (swaps along the permutation's cycles), not copied: a copy
+    /// retains every field of every step and freeing the originals releases them again.
+    static func order(_ expanded: consuming ExpandedSteps) -> (steps: [PlanStep], diagnostics: [Diagnostic]) {
         var diagnostics: [Diagnostic] = []
-        let batch = steps.map(\.step.batch)
-        for step in steps {
-            for (need, target) in zip(step.step.needs, step.needPositions) {
-                if batch[target] > step.step.batch {
-                    diagnostics.append(.error("step \(step.step.id) (batch \(step.step.batch)) needs \(need), which runs in a later batch (\(steps[target].step.batch))", at: nil,
-                                              hint: "the playbook's needs do not fit the rollout order; check '@all' and '@previous' edges"))
-                }
+        let batch = expanded.steps.map(\.batch)
+        let needStart = expanded.needStart, needTargets = expanded.needTargets
+        for index in expanded.steps.indices {
+            for slot in needStart[index]..<needStart[index + 1] where batch[needTargets[slot]] > batch[index] {
+                let step = expanded.steps[index], need = step.needs[slot - needStart[index]]
+                diagnostics.append(.error("step \(step.id) (batch \(step.batch)) needs \(need), which runs in a later batch (\(batch[needTargets[slot]]))", at: nil,
+                                          hint: "the playbook's needs do not fit the rollout order; check '@all' and '@previous' edges"))
             }
         }
         // Depth = 1 + the deepest need in the same batch; computed iteratively (deep chains of
         // `@previous` over many hosts would overflow a recursive walk).
-        var depth = [Int](repeating: -1, count: steps.count)
-        var state = [UInt8](repeating: 0, count: steps.count)  // 0 new, 1 on stack, 2 done
-        for start in steps.indices where state[start] == 0 {
+        let count = expanded.count
+        var depth = [Int](repeating: -1, count: count)
+        var state = [UInt8](repeating: 0, count: count)  // 0 new, 1 on stack, 2 done
+        for start in 0..<count where state[start] == 0 {
             var stack: [(node: Int, next: Int)] = [(start, 0)]
             state[start] = 1
             while let top = stack.last {
-                let needs = steps[top.node].needPositions
-                if top.next < needs.count {
+                let next = needStart[top.node] + top.next
+                if next < needStart[top.node + 1] {
                     stack[stack.count - 1].next += 1
-                    let child = needs[top.next]
+                    let child = needTargets[next]
                     if state[child] == 1 {
-                        let path = stack.map { steps[$0.node].step.id }
-                        let cycle = Array(path[path.firstIndex(of: steps[child].step.id)!...]) + [steps[child].step.id]
+                        let path = stack.map { expanded.steps[$0.node].id }
+                        let childID = expanded.steps[child].id
+                        let cycle = Array(path[path.firstIndex(of: childID)!...]) + [childID]
                         diagnostics.append(.error("dependency cycle: " + cycle.joined(separator: " → "), at: nil,
                                                   hint: "remove one of these needs from the playbook"))
                         return ([], diagnostics)
@@ -43,7 +47,7 @@ enum StepOrdering {
                     }
                 } else {
                     var deepest = 0
-                    for child in needs where batch[child] == batch[top.node] {
+                    for child in needTargets[needStart[top.node]..<needStart[top.node + 1]] where batch[child] == batch[top.node] {
                         deepest = max(deepest, depth[child] + 1)
                     }
                     depth[top.node] = deepest
@@ -53,8 +57,27 @@ enum StepOrdering {
             }
         }
         // Sort keys in one flat array: comparing whole steps would copy (retain) them each time.
-        let keys = steps.indices.map { (batch[$0], depth[$0], steps[$0].hostRank, steps[$0].stepRank) }
-        let sorted = steps.indices.sorted { keys[$0] < keys[$1] }
-        return (sorted.map { steps[$0].step }, diagnostics)
+        let keys = (0..<count).map { (batch[$0], depth[$0], expanded.hostRank[$0], expanded.stepRank[$0]) }
+        let sorted = (0..<count).sorted { keys[$0] < keys[$1] }
+        var steps = expanded.steps
+        expanded = ExpandedSteps()  // `steps` is now the only reference: the swaps below move, not copy
+        permute(&steps, to: sorted)
+        return (steps, diagnostics)
+    }
+
+    /// Rearranges `values` so that `values[i]` becomes the old `values[order[i]]`, by swaps along
+    /// the cycles of the permutation.
+    static func permute<T>(_ values: inout [T], to order: [Int]) {
+        var placed = [Bool](repeating: false, count: values.count)
+        for start in values.indices where !placed[start] {
+            var position = start
+            while true {
+                placed[position] = true
+                let source = order[position]
+                if source == start { break }
+                values.swapAt(position, source)
+                position = source
+            }
+        }
     }
 }
