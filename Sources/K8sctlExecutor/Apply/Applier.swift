@@ -284,7 +284,9 @@ public struct Applier: Sendable {
                 let versions = host.runsKubelet && (versionChanges || previous?.host(named: host.name) == nil) ? ["kubelet"] : []
                 var units = ["containerd.service", "kubelet.service"]
                 var probe: FactsGatherer.EtcdProbe?
-                if host.isEtcd {
+                // A member leaving the etcd role in this change is still a member: probed too, or
+                // validation would count a healthy member as down (K8S-QUORUM-001 with a false reason).
+                if host.isEtcd || previous?.host(named: host.name)?.isEtcd == true {
                     units.append("etcd.service")
                     probe = FactsGatherer.EtcdProbe(endpoint: "https://\(host.clusterAddress.urlHost):\(cluster.etcd.clientPort)",
                                                     caFile: "/etc/kubernetes/pki/etcd/ca.crt",
