@@ -19,12 +19,8 @@ WORK=$(mktemp -d /tmp/k8sctl-bench-pki-XXXXXX)
 trap 'rm -rf "$WORK"' EXIT INT TERM
 
 cd "$ROOT"
-if [ "${SKIP_BUILD:-0}" != 1 ]; then
-  echo "[bench] swift build -c release --product k8sctl" >&2
-  swift build -c release --product k8sctl >&2
-fi
-K8SCTL="$ROOT/.build/release/k8sctl"
-[ -x "$K8SCTL" ] || { echo "bench/pki.sh: $K8SCTL missing (run without SKIP_BUILD)" >&2; exit 2; }
+. "$ROOT/bench/lib.sh"
+release_k8sctl bench/pki.sh
 
 load() { cut -d' ' -f1 /proc/loadavg; }
 seconds() { awk -v s="$1" 'BEGIN { printf "%.2f", s }'; }

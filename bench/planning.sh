@@ -17,12 +17,8 @@ WORK=$(mktemp -d /tmp/k8sctl-bench-planning-XXXXXX)
 trap 'rm -rf "$WORK"' EXIT INT TERM
 
 cd "$ROOT"
-if [ "${SKIP_BUILD:-0}" != 1 ]; then
-  echo "[bench] swift build -c release --product k8sctl" >&2
-  swift build -c release --product k8sctl >&2
-fi
-K8SCTL="$ROOT/.build/release/k8sctl"
-[ -x "$K8SCTL" ] || { echo "bench/planning.sh: $K8SCTL missing (run without SKIP_BUILD)" >&2; exit 2; }
+. "$ROOT/bench/lib.sh"
+release_k8sctl bench/planning.sh
 
 if ! command -v ansible-inventory >/dev/null 2>&1; then
   echo "[bench] installing ansible-core from PyPI (pip)" >&2

@@ -18,6 +18,11 @@ public enum EtcdClusterState: Sendable, Hashable {
 /// The flags of one etcd member, shared by the systemd unit's environment file and the static
 /// pod: client and peer TLS with client-certificate auth, URLs on the host's cluster address.
 public enum EtcdMemberFlags {
+    /// etcd's `initial-cluster` value for these members: `name=peerURL`, comma-separated.
+    public static func initialCluster(_ members: [Host], cluster: Cluster) -> String {
+        members.map { "\($0.name)=\(peerURL($0, cluster: cluster))" }.joined(separator: ",")
+    }
+
     public static func peerURL(_ host: Host, cluster: Cluster) -> String {
         "https://" + host.clusterAddress.hostPort(cluster.etcd.peerPort)
     }
@@ -43,7 +48,7 @@ public enum EtcdMemberFlags {
                 return member
             }
         }
-        let initialCluster = members.map { "\($0.name)=\(peerURL($0, cluster: cluster))" }.joined(separator: ",")
+        let initialCluster = Self.initialCluster(members, cluster: cluster)
         let loopback = host.clusterAddress.isIPv4 ? "127.0.0.1" : "::1"
         var flags = FlagList([
             "name": host.name,

@@ -71,7 +71,7 @@ public struct EtcdRestore: Sendable {
 
             // 2. Trial restore next to each live data directory (the integrity check).
             request.sink(.phase("restoring the snapshot beside each member's data directory (nothing stopped yet)"))
-            let initialCluster = members.map { "\($0.name)=\(EtcdMemberFlags.peerURL($0, cluster: cluster))" }.joined(separator: ",")
+            let initialCluster = EtcdMemberFlags.initialCluster(members, cluster: cluster)
             var staged: [String] = []
             do {
                 for member in members {
