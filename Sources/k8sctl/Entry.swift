@@ -3,6 +3,6 @@ import K8sctlCLI
 @main
 struct Entry {
     static func main() async {
-        await K8sctlCommand.main(nil)
+        await K8sctlCommand.runCommandLine()
     }
 }

@@ -53,4 +53,22 @@ struct InventoryCommandTests {
         #expect(help.stdout.contains("inventory"))
         #expect(help.stdout.contains("Exit codes"))
     }
+
+    /// The README's exit codes: a bad flag or a missing argument is unusable input, 2 (not
+    /// swift-argument-parser's 64), with the parser's message and the usage line on stderr.
+    @Test(arguments: [["plan"], ["plan", "inventories/ha-3.yaml", "--no-such-flag"],
+                      ["apply", "inventories/ha-3.yaml", "--parallelism", "0"], ["validate", "inventories/ha-3.yaml", "--format", "xml"],
+                      ["no-such-command"]])
+    func usageErrors_exit2_withTheUsage(arguments: [String]) throws {
+        let run = try K8sctlBinary.run(arguments)
+        #expect(run.status == 2, "\(run.stderr)")
+        #expect(run.stderr.contains("Error:"), "\(run.stderr)")
+        #expect(run.stdout.isEmpty)
+    }
+
+    @Test func helpOfASubcommand_exits0() throws {
+        let run = try K8sctlBinary.run(["apply", "--help"])
+        #expect(run.status == 0)
+        #expect(run.stdout.contains("USAGE: k8sctl apply"))
+    }
 }

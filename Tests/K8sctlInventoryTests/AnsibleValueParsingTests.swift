@@ -84,10 +84,11 @@ import Testing
             text += "\(name): &\(name) [" + Array(repeating: "*\(previous)", count: 10).joined(separator: ", ") + "]\n"
             previous = name
         }
-        var reader = YAMLValueReader(file: "bomb.yml")
-        let root = try #require(try reader.compose(text))
+        // 10^8 nodes: refused by the event pass before composing, with the position of the anchor
+        // that went over the budget.
+        let reader = YAMLValueReader(file: "bomb.yml")
         #expect {
-            _ = try reader.value(of: root)
+            _ = try reader.compose(text)
         } throws: { error in
             guard let failure = error as? YAMLValueReader.Failure else { return false }
             return failure.message.contains("refusing to expand") && failure.location?.file == "bomb.yml"

@@ -94,7 +94,7 @@ struct MalformedInventoryTests {
         Case(file: "bad-duration.yaml", line: 7, column: 38, fragment: "'15 seconds' is not a duration"),
         Case(file: "bad-duration.yaml", line: 7, column: 83, fragment: "'2x' is not a duration"),
         Case(file: "bad-version.yaml", line: 5, column: 26, fragment: "'1.31' is not a Kubernetes version"),
-        Case(file: "alias-bomb.yaml", line: 4, column: 34, fragment: "alias expansion bomb"),
+        Case(file: "alias-bomb.yaml", line: 10, column: 22, fragment: "alias expansion bomb"),
         Case(file: "empty.yaml", line: 1, column: 1, fragment: "the file is empty"),
         Case(file: "garbage.bin", line: 1, column: 1, fragment: "not UTF-8 text"),
         Case(file: "not-a-mapping.yaml", line: 1, column: 1, fragment: "must be a mapping"),
@@ -138,6 +138,40 @@ struct MalformedInventoryTests {
         let result = InventoryLoader().load(path: RepositoryPaths.fixtures.appendingPathComponent("malformed/alias-bomb.yaml").path)
         #expect(result.cluster == nil)
         #expect(result.diagnostics.count == 1)
+    }
+
+    @Test func aliasBombAsAMappingKey_isRefusedBeforeComposing() throws {
+        // Yams hashes mapping keys while composing; hashing walks aliases expanded, so this must be
+        // refused by the event pass before Yams sees it (at 2^40 nodes it hung the fuzzer).
+        let result = InventoryLoader().load(path: RepositoryPaths.fixtures.appendingPathComponent("malformed/alias-key-bomb.yaml").path)
+        #expect(result.cluster == nil)
+        let diagnostic = try #require(result.diagnostics.first)
+        #expect(result.diagnostics.count == 1)
+        #expect(diagnostic.message.contains("mapping keys that are collections expand to more than 10000 nodes"))
+        #expect(diagnostic.location?.line == 20)
+    }
+
+    @Test func exponentialAliasChain_isRefusedBeforeComposing() {
+        // 2^40 nodes as a key: refused by the document limit once the expanded document passes 5·10^6 nodes.
+        var text = "a0: &a0 [x, y]\n"
+        for level in 1..<40 { text += "a\(level): &a\(level) [*a\(level - 1), *a\(level - 1)]\n" }
+        text += "k: {*a39 : 1}\n"
+        let result = InventoryLoader().load(text: text, file: "chain.yaml")
+        #expect(result.cluster == nil)
+        #expect(result.diagnostics.map(\.message) == ["YAML expands to more than 5000000 nodes (alias expansion bomb?)"])
+        #expect(result.diagnostics.first?.location?.line == 21)  // a20: the document passes 5·10^6 there
+    }
+
+    @Test func anchorsThatDoNotMultiply_stillLoad() throws {
+        // The pools' labels written once and aliased (and a `*` in a comment): fine, they do not multiply.
+        let text = try String(contentsOf: RepositoryPaths.inventories.appendingPathComponent("pools-zones.yaml"), encoding: .utf8)
+        let anchored = text
+            .replacingOccurrences(of: "{ name: web-a, labels: { tier: web }", with: "{ name: web-a, labels: &web { tier: web }")
+            .replacingOccurrences(of: "{ name: web-b, labels: { tier: web }", with: "{ name: web-b, labels: *web")
+        #expect(anchored.contains("*web"))
+        let result = InventoryLoader().load(text: anchored + "# *not an alias\n", file: "anchored.yaml")
+        #expect(result.diagnostics.errors.isEmpty)
+        #expect(result.cluster?.nodePools.first { $0.name == "web-b" }?.labels == ["tier": "web"])
     }
 
     @Test func diagnosticsAreFormattedWithLineAndCaret() throws {

@@ -11,6 +11,8 @@ struct YAMLValueReader {
     /// Most nodes one document may expand to, aliases counted every time they are used.
     var nodeBudget = 250_000
     private var visited = 0
+    /// Expanded nodes in collection-valued mapping keys (see `AliasExpansionGuard`).
+    private static let keyNodeBudget = 10_000
 
     struct Failure: Error {
         var message: String
@@ -25,6 +27,10 @@ struct YAMLValueReader {
 
     /// The root node of `text`, nil for an empty document.
     func compose(_ text: String) throws -> Node? {
+        if let refusal = AliasExpansionGuard.check(text, maxNodes: nodeBudget, maxKeyNodes: Self.keyNodeBudget) {
+            throw Failure(message: refusal.message + "; refusing to expand",
+                          location: SourceLocation(file: file, line: refusal.line, column: refusal.column))
+        }
         do {
             return try Yams.compose(yaml: text, Self.resolver)
         } catch let error as YamlError {

@@ -19,6 +19,9 @@ public struct YAMLDocument {
         public var maxBytes = 64 * 1024 * 1024
         public var maxNodes = 5_000_000
         public var maxDepth = 200
+        /// Expanded nodes in mapping keys that are collections, over the whole file: Yams hashes
+        /// every key to find duplicates, so this bounds that work (inventories use scalar keys).
+        public var maxKeyNodes = 10_000
         public init() {}
     }
 
@@ -49,6 +52,9 @@ public struct YAMLDocument {
         if let (line, column) = nesting {
             return fail("nesting deeper than \(limits.maxDepth) levels", line: line, column: column)
         }
+        if let refusal = AliasExpansionGuard.check(text, maxNodes: limits.maxNodes, maxKeyNodes: limits.maxKeyNodes) {
+            return fail(refusal.message, line: refusal.line, column: refusal.column, hint: aliasHint)
+        }
         let root: Node?
         do {
             // No implicit tag resolution: the readers look at each scalar's text and style
@@ -68,11 +74,12 @@ public struct YAMLDocument {
         var budget = limits.maxNodes
         if case .exceeded(let mark) = exceedsBudget(root, budget: &budget, depth: 0, maxDepth: limits.maxDepth) {
             return fail("YAML expands to more than \(limits.maxNodes) nodes or \(limits.maxDepth) levels (alias expansion bomb?)",
-                        line: mark?.line ?? 1, column: mark?.column ?? 1,
-                        hint: "inventories do not need aliases that multiply: write the values out or use fewer anchors")
+                        line: mark?.line ?? 1, column: mark?.column ?? 1, hint: aliasHint)
         }
         return (YAMLDocument(file: file, text: text, root: root), [])
     }
+
+    private static let aliasHint = "inventories do not need aliases that multiply: write the values out or use fewer anchors"
 
     public static func parse(path: String, limits: Limits = Limits()) -> (YAMLDocument?, [Diagnostic]) {
         let url = URL(fileURLWithPath: path)
