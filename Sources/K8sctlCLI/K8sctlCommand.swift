@@ -11,6 +11,7 @@ public struct K8sctlCommand: AsyncParsableCommand {
           k8sctl validate cluster.yaml [--previous old.yaml]   static checks, a CI/CD gate
           k8sctl plan cluster.yaml                              what would change, in which order
           k8sctl apply cluster.yaml                             converge the hosts over SSH
+          k8sctl status cluster.yaml                            applied revision, health, drift
         Exit codes: 0 ok, 1 refused (validation errors, failed apply), 2 unusable input.
         """,
         version: K8sctlVersion.current,
@@ -23,6 +24,7 @@ public struct K8sctlCommand: AsyncParsableCommand {
             GraphCommand.self,
             RenderCommand.self,
             ApplyCommand.self,
+            StatusCommand.self,
             UnlockCommand.self,
             AbortCommand.self,
             RollbackCommand.self,

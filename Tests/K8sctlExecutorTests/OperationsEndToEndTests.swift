@@ -79,6 +79,11 @@ struct OperationsEndToEndTests {
             let refused = try K8sctlBinary.run(["apply", inventory.path])
             #expect(refused.status == 1)
             #expect(refused.stderr.contains("k8sctl start"), "\(refused.stderr)")
+            // status says so (and does not list the stopped units as failures).
+            let stoppedStatus = try K8sctlBinary.run(["status", inventory.path])
+            #expect(stoppedStatus.status == 1)
+            #expect(stoppedStatus.stdout.contains("stopped with `k8sctl stop`"), "\(stoppedStatus.stdout)")
+            #expect(!stoppedStatus.stdout.contains("kubelet.service inactive"), "\(stoppedStatus.stdout)")
 
             // 3. start: etcd membership and health, every API server ready, every Node Ready.
             let start = try K8sctlBinary.run(["start", inventory.path])
@@ -94,6 +99,30 @@ struct OperationsEndToEndTests {
             let converged = try K8sctlBinary.run(["apply", inventory.path])
             #expect(converged.status == 0 && converged.stdout.contains("converged: 0 changed"), "\(converged.stdout.suffix(2000))\(converged.stderr)")
 
+            // status: healthy and converged (exit 0); a managed file edited by hand is drift (exit 1,
+            // path named) until restored.
+            let healthy = try K8sctlBinary.run(["status", inventory.path])
+            #expect(healthy.status == 0, "\(healthy.stdout)\(healthy.stderr)")
+            #expect(healthy.stdout.contains("Healthy: every host reachable"), "\(healthy.stdout)")
+            #expect(healthy.stdout.contains("Lock: free") && healthy.stdout.contains("Inventory: matches the applied revision"), "\(healthy.stdout)")
+            let modules = "/etc/modules-load.d/k8s.conf"
+            try cluster.shell(n2, "cp \(modules) /root/k8s.conf.orig && echo '# edited by hand' >> \(modules)")
+            let drifted = try K8sctlBinary.run(["status", inventory.path, "-o", "json"])
+            #expect(drifted.status == 1)
+            let report = try JSONSerialization.jsonObject(with: Data(drifted.stdout.utf8)) as? [String: Any]
+            let hosts = report?["hosts"] as? [[String: Any]] ?? []
+            #expect(hosts.first { $0["name"] as? String == n2.name }?["driftedFiles"] as? [String] == [modules], "\(drifted.stdout.prefix(3000))")
+            #expect(hosts.filter { ($0["driftedFiles"] as? [String])?.isEmpty == false }.count == 1)
+            #expect((report?["attention"] as? [String])?.count == 1, "\(drifted.stdout.prefix(3000))")
+            #expect(hosts.allSatisfy { $0["etcdHealthy"] as? Bool == true }, "\(drifted.stdout.prefix(3000))")
+            try cluster.shell(n2, "mv /root/k8s.conf.orig \(modules)")
+
+            // A kubelet stopped by hand is drift too: the next apply starts it (it used to stay stopped).
+            try cluster.shell(n3, "systemctl stop kubelet")
+            let restarted = try K8sctlBinary.run(["apply", inventory.path])
+            #expect(restarted.status == 0, "\(restarted.stdout.suffix(2000))\(restarted.stderr)")
+            #expect(try Self.active(cluster, n3, "kubelet"), "kubelet still stopped after apply:\n\(restarted.stdout.suffix(2000))")
+
             // 4. reset of a member is refused with nothing touched.
             let member = try K8sctlBinary.run(["reset", inventory.path, n1.name, "--yes"])
             #expect(member.status == 1)
@@ -104,6 +133,9 @@ struct OperationsEndToEndTests {
             let veth = try Self.hostInterface(cluster, n3)
             try ProcessRunner.run("ip", ["link", "set", veth, "down"])
             defer { _ = try? ProcessRunner.run("ip", ["link", "set", veth, "up"]) }
+            let unreachable = try K8sctlBinary.run(["status", inventory.path])
+            #expect(unreachable.status == 1)
+            #expect(unreachable.stdout.contains("\(n3.name): unreachable"), "\(unreachable.stdout)")
             let two = try TestNodeCluster.prefixOf(cluster, 2)
             try Lifecycle.write(Self.inventory(two, artifacts: artifacts, apiserverVerbosity: "2"), to: inventory)
             let unnamed = try K8sctlBinary.run(["apply", inventory.path])

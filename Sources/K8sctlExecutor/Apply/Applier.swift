@@ -156,7 +156,7 @@ public struct Applier: Sendable {
         }
 
         sink(.phase("planning"))
-        let drifted = driftedHosts(rendered: rendered, facts: facts, cluster: desired)
+        let drifted = driftedHosts(rendered: rendered, facts: facts, cluster: desired, servicesExpected: !request.filesOnly)
         let resume = ResumePoint(applied: applied, desired: desired, drifted: drifted, rollback: request.rollbackDirective)
         if let note = resume.note { sink(.phase(note)) }
         let plan = UnreachableRemoval.restricting(try makePlan(request: request, previous: previous, observed: observed, drifted: drifted),
@@ -320,13 +320,19 @@ public struct Applier: Sendable {
         return states
     }
 
-    /// Hosts whose managed files differ from what is rendered (edited by hand, or a run that stopped).
-    private func driftedHosts(rendered: [RenderedHost], facts: [String: HostFacts], cluster: Cluster) -> [String] {
+    /// Hosts whose managed files differ from what is rendered (edited by hand, or a run that stopped),
+    /// or whose services are down: etcd on members, and (unless files-only, which starts nothing)
+    /// containerd and kubelet where they run under systemd. A kubelet stopped by hand was left
+    /// stopped by a re-apply before; the drifted host's idempotent install steps start it again.
+    private func driftedHosts(rendered: [RenderedHost], facts: [String: HostFacts], cluster: Cluster,
+                              servicesExpected: Bool) -> [String] {
         rendered.compactMap { host in
-            guard let fact = facts[host.host] else { return nil }
+            guard let fact = facts[host.host], let member = cluster.host(named: host.host) else { return nil }
             let differs = host.files.contains { fact.fileChecksums[$0.path] != Self.sha256($0.content) }
-            let unitsDown = (cluster.host(named: host.host)?.isEtcd ?? false) && fact.units["etcd.service"]?.isActive != true
-            return differs || unitsDown ? host.host : nil
+            let etcdDown = member.isEtcd && fact.units["etcd.service"]?.isActive != true
+            let runtimeDown = servicesExpected && fact.systemdRunning && member.runsKubelet
+                && ["containerd.service", "kubelet.service"].contains { fact.units[$0]?.isActive != true }
+            return differs || etcdDown || runtimeDown ? host.host : nil
         }.sorted()
     }
 
