@@ -162,6 +162,10 @@ public struct Applier: Sendable {
         let plan = UnreachableRemoval.restricting(try makePlan(request: request, previous: previous, observed: observed, drifted: drifted),
                                                   unreachable: Set(unreachableRemoved.map(\.name)))
             .removingSteps(onHosts: Set(resume.skipped))
+        let removedFirst = plan.hosts.filter { $0.reasons.contains(EtcdMembershipOrder.removedFirstReason) }.map(\.host)
+        if !removedFirst.isEmpty {
+            sink(.phase("etcd members down and leaving: \(removedFirst.joined(separator: ", ")); removed before any member is added"))
+        }
         let unsupported = Set(plan.steps.map(\.action.kind)).subtracting(StepRunner.implemented)
         if !unsupported.isEmpty {
             throw ExecutorError.refused(reason: "the plan needs actions this version cannot run yet (\(unsupported.map(\.rawValue).sorted().joined(separator: ", "))); nothing was changed")
@@ -176,6 +180,7 @@ public struct Applier: Sendable {
                                           baseDirectory: URL(fileURLWithPath: request.inventoryPath).deletingLastPathComponent())
             var contexts: [String: StepContext] = [:]
             let peers: @Sendable (String) async -> (any RemoteHost)? = { name in await pool.connection(name) }
+            let joining = Set(desired.hosts.map(\.name)).subtracting(previous?.hosts.map(\.name) ?? [])
             for host in desired.hosts {
                 guard let connection = await pool.connection(host.name) else { continue }
                 let files = rendered.first { $0.host == host.name }?.files ?? []
@@ -185,7 +190,7 @@ public struct Applier: Sendable {
                     pkiFiles: credentials[host.name]?.files ?? [],
                     artifacts: artifacts,
                     backupDirectory: "\(AppliedState.directory)/backup/\(nextRevision)",
-                    peers: peers, changes: ledger)
+                    peers: peers, changes: ledger, joining: joining)
             }
             // Hosts leaving the cluster (scale-down) run their steps with the desired cluster (its
             // control plane and etcd members are who they act through) and nothing to write.
@@ -197,7 +202,7 @@ public struct Applier: Sendable {
                     cluster: desired, host: host, connection: connection, files: [:], pkiFiles: [],
                     artifacts: artifacts,
                     backupDirectory: "\(AppliedState.directory)/backup/\(nextRevision)",
-                    peers: peers, changes: ledger)
+                    peers: peers, changes: ledger, joining: joining)
             }
             if request.filesOnly {
                 let hosts = Set(plan.steps.map(\.host)).count
