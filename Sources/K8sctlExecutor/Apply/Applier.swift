@@ -282,11 +282,15 @@ public struct Applier: Sendable {
         // Running `kubelet --version` is the dearest part of facts; its answer matters to validation
         // (version skew) when the version changes, and for hosts k8sctl has not applied yet.
         let versionChanges = previous == nil || previous?.kubernetes.version != cluster.kubernetes.version || rollback
+        // Members leaving the inventory are still members until removed: their health decides the
+        // order of the change (a member down must go before any is added), so they are probed too.
+        let leavingMembers = previous?.etcdHosts.filter { cluster.host(named: $0.name) == nil } ?? []
         return try await withThrowingTaskGroup(of: (String, HostFacts).self) { group in
-            for host in cluster.hosts {
+            for host in cluster.hosts + leavingMembers {
                 guard let connection = await pool.connection(host.name) else { continue }
                 let paths = (rendered.first { $0.host == host.name }?.files.map(\.path) ?? []) + (extraPaths[host.name] ?? [])
-                let versions = host.runsKubelet && (versionChanges || previous?.host(named: host.name) == nil) ? ["kubelet"] : []
+                let leaving = leavingMembers.contains { $0.name == host.name }
+                let versions = host.runsKubelet && !leaving && (versionChanges || previous?.host(named: host.name) == nil) ? ["kubelet"] : []
                 var units = ["containerd.service", "kubelet.service"]
                 var probe: FactsGatherer.EtcdProbe?
                 // A member leaving the etcd role in this change is still a member: probed too, or
