@@ -147,6 +147,25 @@ struct LifecycleEndToEndTests {
             #expect(try cluster.ssh(cluster.nodes[2], ["systemctl", "is-active", "etcd"]).stdout != "active\n", "n3 etcd still runs")
             let settled = try K8sctlBinary.run(["apply", inventory.path])
             #expect(settled.stdout.contains("converged: 0 changed"), "\(settled.stdout.suffix(2000))")
+
+            // Replacing a dead member in one change, {n1, n2, n4} with n2 down → {n1, n3, n4}: etcd
+            // adds no member while one is down, so n2 must be removed first (before the fix the plan
+            // added n3 first and etcd refused: apply exit 1, cluster unchanged).
+            let n2 = cluster.nodes[1]
+            try #require(try cluster.ssh(n2, ["systemctl", "stop", "etcd"]).succeeded)
+            var revived = cluster
+            revived.nodes = [cluster.nodes[0], cluster.nodes[2], cluster.nodes[3]]
+            try Self.write(ApplyEndToEndTests.inventory(name: "lc-down", cluster: revived, roles: Array(repeating: Self.cp, count: 3),
+                                                        artifacts: artifacts), to: inventory)
+            let deadReplaced = try K8sctlBinary.run(["apply", inventory.path])
+            #expect(deadReplaced.status == 0, "replacing a dead member failed:\n\(deadReplaced.stdout.suffix(4000))\n\(deadReplaced.stderr)")
+            #expect(deadReplaced.stdout.contains("etcd members down and leaving: \(n2.name)"), "\(deadReplaced.stdout.suffix(3000))")
+            print("dead member replaced: " + (deadReplaced.stdout.split(separator: "\n").last { $0.contains(" changed") }.map(String.init) ?? "?"))
+            #expect(try Self.members(cluster, via: n1) == revived.nodes.map { "\($0.name) started" }.sorted())
+            #expect(try Self.healthyCount(cluster, via: n1, endpoints: revived.nodes) == 3)
+            #expect(try cluster.ssh(n2, ["systemctl", "is-enabled", "etcd"]).stdout != "enabled\n", "n2 etcd still enabled")
+            let settledAgain = try K8sctlBinary.run(["apply", inventory.path])
+            #expect(settledAgain.stdout.contains("converged: 0 changed"), "\(settledAgain.stdout.suffix(2000))")
         }
     }
 

@@ -42,10 +42,12 @@ enum QuorumModel {
 
     /// The error rule IDs validation must report for a change from `previous` to `desired`
     /// control-plane (= etcd) hosts, with `workers` worker-only hosts in the desired inventory
-    /// (local-proxy endpoint) and `down` members observed down (empty for an offline `validate`,
-    /// which observes nothing).
-    static func expectedErrors(previous: Set<String>, desired: Set<String>, workers: Int, down: Set<String> = []) -> Set<String> {
-        var errors: Set<String> = []
+    /// (local-proxy endpoint), `roleChanged` when a host in both inventories has other roles (k8sctl
+    /// installs and decommissions hosts, it does not convert them), and `down` members observed
+    /// down (empty for an offline `validate`, which observes nothing).
+    static func expectedErrors(previous: Set<String>, desired: Set<String>, workers: Int, roleChanged: Bool = false,
+                               down: Set<String> = []) -> Set<String> {
+        var errors: Set<String> = roleChanged ? ["K8S-TOPOLOGY-007"] : []
         if desired.isEmpty {
             errors.formUnion(["K8S-TOPOLOGY-001", "K8S-TOPOLOGY-002"])
             // Each worker's local API proxy would have no API server behind it.

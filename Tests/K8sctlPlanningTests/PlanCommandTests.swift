@@ -130,4 +130,27 @@ struct PlanMaintenanceCommandTests {
         #expect(output.status == 2)
         #expect(output.stderr.contains("--operation 'reboot' is not one of etcd-backup, stop, start"))
     }
+
+    /// Offline every member counts as healthy (add first); `--member-down` plans as apply would
+    /// with that member down: its removal is the first batch.
+    @Test func memberDown_plansTheDownMembersRemovalFirst() throws {
+        let directory = try PlanningFixtures.directory([:])
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let replaced = try String(contentsOf: RepositoryPaths.inventories.appendingPathComponent("ha-3.yaml"), encoding: .utf8)
+            .replacingOccurrences(of: "name: cp3, address: 10.0.0.13, internalAddress: 10.0.1.13", with: "name: cp4, address: 10.0.0.14, internalAddress: 10.0.1.14")
+        let path = directory.appendingPathComponent("replaced.yaml").path
+        try replaced.write(toFile: path, atomically: true, encoding: .utf8)
+        let offline = try K8sctlBinary.run(["plan", path, "--previous", "inventories/ha-3.yaml"])
+        #expect(offline.status == 0, "\(offline.stderr)")
+        #expect(offline.stdout.contains("  1. scale-up: control plane: cp4\n"), "\(offline.stdout.suffix(800))")
+        let down = try K8sctlBinary.run(["plan", path, "--previous", "inventories/ha-3.yaml", "--member-down", "cp3"])
+        #expect(down.status == 0, "\(down.stderr)")
+        #expect(down.stdout.contains("  1. scale-down: control plane (etcd member down: before scale-up): cp3\n  "), "\(down.stdout.suffix(800))")
+        #expect(down.stdout.contains("etcd member observed down: removed before any member is added"))
+        let notAMember = try K8sctlBinary.run(["plan", path, "--previous", "inventories/ha-3.yaml", "--member-down", "w1"])
+        #expect(notAMember.status == 2 && notAMember.stderr.contains("--member-down w1: not an etcd member"), "\(notAMember.stderr)")
+        // With a member that stays down, no order works: refused like apply would.
+        let stuck = try K8sctlBinary.run(["plan", path, "--previous", "inventories/ha-3.yaml", "--member-down", "cp1"])
+        #expect(stuck.status == 1 && stuck.stderr.contains("K8S-QUORUM-001"), "\(stuck.stderr)")
+    }
 }

@@ -17,6 +17,9 @@ struct PlanCommand: ParsableCommand {
           k8sctl plan old.yaml --previous upgraded.yaml --rollback
                                                      back to the files saved by the last upgrade
           k8sctl plan cluster.yaml --operation etcd-backup   (also: stop, start)
+          k8sctl plan cluster.yaml --previous old.yaml --member-down cp2
+                                                     as apply would plan it with cp2's etcd member
+                                                     down (offline, every member counts as healthy)
         Exit codes: 0 planned, 1 plan refused (a change that cannot be made), 2 unusable input.
         """)
 
@@ -44,9 +47,13 @@ struct PlanCommand: ParsableCommand {
     @Option(name: .long, help: "Plan a maintenance operation instead of a change: etcd-backup, stop or start.")
     var operation: String?
 
+    @Option(name: .long, parsing: .singleValue,
+            help: ArgumentHelp("Plan as if the etcd member on this host were down, as apply would observe it (repeatable; needs --previous).", valueName: "host"))
+    var memberDown: [String] = []
+
     func run() throws {
         let plan = try PlanCommand.makePlan(inventory: inventory, previous: previous, playbooks: playbooks, templates: templates,
-                                            rollback: rollback, operation: operation)
+                                            rollback: rollback, operation: operation, membersDown: memberDown)
         if let output {
             do { try CommandContext.emit(try PlanJSON.encode(plan), to: output) } catch let exit as ExitCode { throw exit }
         } else {
@@ -56,7 +63,7 @@ struct PlanCommand: ParsableCommand {
 
     /// Loads both inventories and the playbooks, plans, prints diagnostics; exits 2 or 1 on failure.
     static func makePlan(inventory: String, previous: String?, playbooks: String?, templates: String?,
-                         rollback: Bool = false, operation: String? = nil) throws -> Plan {
+                         rollback: Bool = false, operation: String? = nil, membersDown: [String] = []) throws -> Plan {
         var maintenance: PlaybookOperation?
         if let operation {
             guard let parsed = PlaybookOperation(rawValue: operation), PlaybookOperation.maintenance.contains(parsed) else {
@@ -71,8 +78,9 @@ struct PlanCommand: ParsableCommand {
             CommandContext.printError("no playbooks found; pass --playbooks DIR or set K8SCTL_PLAYBOOKS")
             throw CommandContext.unusableInput
         }
+        let observed = try membersDown.isEmpty ? nil : observedDown(membersDown, previous: before)
         let templateDirectory = ShippedDirectoryLocator.templates(explicit: templates).locate()
-        let request = PlanRequest(previous: before, desired: desired, playbookDirectory: playbookDirectory,
+        let request = PlanRequest(previous: before, desired: desired, observed: observed, playbookDirectory: playbookDirectory,
                                   templateDirectory: templateDirectory, rollback: rollback, maintenance: maintenance)
         switch request.make() {
         case .unusablePlaybooks(let diagnostics):
@@ -87,5 +95,20 @@ struct PlanCommand: ParsableCommand {
             if !warnings.isEmpty { CommandContext.printDiagnostics(warnings) }
             return plan
         }
+    }
+
+    /// What apply would observe with the etcd members on `hosts` down (the others healthy).
+    /// - Throws: exit 2 when a host is not an etcd member of the previous inventory.
+    static func observedDown(_ hosts: [String], previous: Cluster?) throws -> ObservedState {
+        guard let previous else {
+            CommandContext.printError("--member-down needs --previous: a member can only be down in a running cluster")
+            throw CommandContext.unusableInput
+        }
+        let members = Set(previous.etcdHosts.map(\.name))
+        for host in hosts where !members.contains(host) {
+            CommandContext.printError("--member-down \(host): not an etcd member in the previous inventory (members: \(members.sorted().joined(separator: ", ")))")
+            throw CommandContext.unusableInput
+        }
+        return ObservedState(hosts: Dictionary(hosts.map { ($0, HostObservation(etcdHealth: .unhealthy)) }, uniquingKeysWith: { first, _ in first }))
     }
 }

@@ -162,6 +162,10 @@ public struct Applier: Sendable {
         let plan = UnreachableRemoval.restricting(try makePlan(request: request, previous: previous, observed: observed, drifted: drifted),
                                                   unreachable: Set(unreachableRemoved.map(\.name)))
             .removingSteps(onHosts: Set(resume.skipped))
+        let removedFirst = plan.hosts.filter { $0.reasons.contains(EtcdMembershipOrder.removedFirstReason) }.map(\.host)
+        if !removedFirst.isEmpty {
+            sink(.phase("etcd members down and leaving: \(removedFirst.joined(separator: ", ")); removed before any member is added"))
+        }
         let unsupported = Set(plan.steps.map(\.action.kind)).subtracting(StepRunner.implemented)
         if !unsupported.isEmpty {
             throw ExecutorError.refused(reason: "the plan needs actions this version cannot run yet (\(unsupported.map(\.rawValue).sorted().joined(separator: ", "))); nothing was changed")
@@ -176,6 +180,7 @@ public struct Applier: Sendable {
                                           baseDirectory: URL(fileURLWithPath: request.inventoryPath).deletingLastPathComponent())
             var contexts: [String: StepContext] = [:]
             let peers: @Sendable (String) async -> (any RemoteHost)? = { name in await pool.connection(name) }
+            let joining = Set(desired.hosts.map(\.name)).subtracting(previous?.hosts.map(\.name) ?? [])
             for host in desired.hosts {
                 guard let connection = await pool.connection(host.name) else { continue }
                 let files = rendered.first { $0.host == host.name }?.files ?? []
@@ -185,7 +190,7 @@ public struct Applier: Sendable {
                     pkiFiles: credentials[host.name]?.files ?? [],
                     artifacts: artifacts,
                     backupDirectory: "\(AppliedState.directory)/backup/\(nextRevision)",
-                    peers: peers, changes: ledger)
+                    peers: peers, changes: ledger, joining: joining)
             }
             // Hosts leaving the cluster (scale-down) run their steps with the desired cluster (its
             // control plane and etcd members are who they act through) and nothing to write.
@@ -197,7 +202,7 @@ public struct Applier: Sendable {
                     cluster: desired, host: host, connection: connection, files: [:], pkiFiles: [],
                     artifacts: artifacts,
                     backupDirectory: "\(AppliedState.directory)/backup/\(nextRevision)",
-                    peers: peers, changes: ledger)
+                    peers: peers, changes: ledger, joining: joining)
             }
             if request.filesOnly {
                 let hosts = Set(plan.steps.map(\.host)).count
@@ -277,11 +282,15 @@ public struct Applier: Sendable {
         // Running `kubelet --version` is the dearest part of facts; its answer matters to validation
         // (version skew) when the version changes, and for hosts k8sctl has not applied yet.
         let versionChanges = previous == nil || previous?.kubernetes.version != cluster.kubernetes.version || rollback
+        // Members leaving the inventory are still members until removed: their health decides the
+        // order of the change (a member down must go before any is added), so they are probed too.
+        let leavingMembers = previous?.etcdHosts.filter { cluster.host(named: $0.name) == nil } ?? []
         return try await withThrowingTaskGroup(of: (String, HostFacts).self) { group in
-            for host in cluster.hosts {
+            for host in cluster.hosts + leavingMembers {
                 guard let connection = await pool.connection(host.name) else { continue }
                 let paths = (rendered.first { $0.host == host.name }?.files.map(\.path) ?? []) + (extraPaths[host.name] ?? [])
-                let versions = host.runsKubelet && (versionChanges || previous?.host(named: host.name) == nil) ? ["kubelet"] : []
+                let leaving = leavingMembers.contains { $0.name == host.name }
+                let versions = host.runsKubelet && !leaving && (versionChanges || previous?.host(named: host.name) == nil) ? ["kubelet"] : []
                 var units = ["containerd.service", "kubelet.service"]
                 var probe: FactsGatherer.EtcdProbe?
                 // A member leaving the etcd role in this change is still a member: probed too, or

@@ -6,6 +6,11 @@ import K8sctlPlanning
 /// A backup is taken once per revision: a resumed upgrade must not overwrite the pre-upgrade copy
 /// with a half-upgraded file. Paths that did not exist are listed in `.absent`, so a restore removes
 /// what the change created.
+///
+/// Because an existing copy is kept, it must never be a partial one: each path is copied to a
+/// temp name (`.NAME.k8sctl-backup` beside the copy), fsynced, renamed to its final name and the
+/// directory fsynced, as every other remote write. A run killed mid-copy leaves only the temp
+/// name, which the next run removes and copies again. Restores go the same way (`NAME.k8sctl-restore`).
 struct FileSetStep {
     let action: FileSetAction
     let restoring: Bool
@@ -18,8 +23,14 @@ struct FileSetStep {
     mkdir -p "$dest"; chmod 700 "$dest"; touch "$dest/.absent"
     for p in "$@"; do
       if [ -e "$dest$p" ] || grep -qxF -- "$p" "$dest/.absent"; then echo "kept $p"; continue; fi
-      if [ -e "$p" ]; then mkdir -p "$dest$(dirname -- "$p")"; cp -a -- "$p" "$dest$p"; echo "saved $p"
-      else printf '%s\n' "$p" >> "$dest/.absent"; echo "absent $p"; fi
+      if [ -e "$p" ]; then
+        dir=$dest$(dirname -- "$p"); tmp=$dir/.$(basename -- "$p").k8sctl-backup
+        mkdir -p -- "$dir"; rm -rf -- "$tmp"
+        cp -a -- "$p" "$tmp"
+        find "$tmp" \( -type f -o -type d \) -exec sync -- {} +
+        mv -fT -- "$tmp" "$dest$p"; sync -- "$dir"
+        echo "saved $p"
+      else printf '%s\n' "$p" >> "$dest/.absent"; sync -- "$dest/.absent"; echo "absent $p"; fi
     done
     """#
 
@@ -35,8 +46,9 @@ struct FileSetStep {
         mkdir -p "$(dirname -- "$p")"
         rm -rf -- "$p.k8sctl-restore"
         cp -a -- "$src$p" "$p.k8sctl-restore"
+        find "$p.k8sctl-restore" \( -type f -o -type d \) -exec sync -- {} +
         if [ -d "$p" ] && [ ! -L "$p" ]; then rm -rf -- "$p"; fi
-        mv -fT -- "$p.k8sctl-restore" "$p"
+        mv -fT -- "$p.k8sctl-restore" "$p"; sync -- "$(dirname -- "$p")"
         echo "restored $p"
       elif grep -qxF -- "$p" "$src/.absent" 2>/dev/null; then
         if [ -e "$p" ] || [ -L "$p" ]; then rm -rf -- "$p"; echo "removed $p"; else echo "same $p"; fi

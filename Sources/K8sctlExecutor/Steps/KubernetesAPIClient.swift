@@ -31,18 +31,24 @@ struct KubernetesAPIClient: Sendable {
     static let ca = "/etc/kubernetes/pki/ca.crt"
 
     /// A client through a control-plane host that stays in the cluster, preferring one that is not
-    /// `avoiding` (the node being drained may be a control-plane host itself).
+    /// `avoiding` (the node being drained may be a control-plane host itself) and one that ran
+    /// before this apply (a joining host's API server may not be up yet: a member observed down
+    /// leaves before the new control-plane hosts join).
     /// - Throws: `StepFailure` when no control-plane host is connected.
     static func through(context: StepContext, avoiding: String? = nil) async throws -> KubernetesAPIClient {
-        let hosts = context.cluster.controlPlaneHosts
-        let candidates = hosts.filter { $0.name != avoiding } + hosts.filter { $0.name == avoiding }
-        for host in candidates {
+        for host in candidates(context.cluster.controlPlaneHosts, avoiding: avoiding, joining: context.joining) {
             if let connection = await context.peers(host.name) {
                 return KubernetesAPIClient(via: connection,
                                            baseURL: "https://\(host.clusterAddress.urlHost):\(context.cluster.controlPlane.endpoint.apiServerPort)")
             }
         }
         throw StepFailure.message("no connected control-plane host to reach the Kubernetes API through")
+    }
+
+    /// Control-plane hosts in the order to try: established ones, then joining ones, `avoiding` last.
+    static func candidates(_ hosts: [K8sctlModel.Host], avoiding: String?, joining: Set<String>) -> [K8sctlModel.Host] {
+        func rank(_ host: K8sctlModel.Host) -> Int { host.name == avoiding ? 2 : joining.contains(host.name) ? 1 : 0 }
+        return hosts.enumerated().sorted { (rank($0.element), $0.offset) < (rank($1.element), $1.offset) }.map(\.element)
     }
 
     /// One request. The status line is written after the body by curl's `-w`, so one round trip

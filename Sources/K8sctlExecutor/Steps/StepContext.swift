@@ -19,6 +19,9 @@ struct StepContext: Sendable {
     /// Connections to the other hosts, for steps that act through a member that stays (etcd).
     let peers: @Sendable (String) async -> (any RemoteHost)?
     let changes: ChangeLedger
+    /// Hosts new in this run (not in the previous revision): their API servers may not run yet,
+    /// so requests through the control plane go through established hosts first.
+    var joining: Set<String> = []
 
     func run(_ arguments: [String], stdin: [UInt8]? = nil, timeout: TimeSpan? = nil) async throws -> CommandResult {
         try await connection.run(RemoteCommand(arguments, standardInput: stdin, timeout: timeout))

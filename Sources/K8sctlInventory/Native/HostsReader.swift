@@ -28,7 +28,10 @@ struct HostsReader {
 
     func hosts(_ spec: inout MappingReader, pools: [NodePool]) -> [Host] {
         guard let items = spec.sequence("hosts") else {
-            if !spec.has("hosts") {
+            // `hosts:` written with nothing under it (every entry deleted) is an empty list, not a
+            // missing key: the change then reaches the rules, which say what removing every host
+            // loses (no control plane, no etcd, every current member gone).
+            if !spec.declares("hosts") {
                 context.error("missing required key 'spec.hosts' (the list of machines)", at: spec.node)
             }
             return []

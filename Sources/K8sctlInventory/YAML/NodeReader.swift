@@ -71,6 +71,12 @@ struct MappingReader {
 
     mutating func has(_ key: String) -> Bool { value(key) != nil }
 
+    /// Whether `key` is written at all, with a `null` value too (`has` counts `null` as absent).
+    mutating func declares(_ key: String) -> Bool {
+        known.append(key)
+        return entries.contains { $0.key == key }
+    }
+
     mutating func string(_ key: String, required: Bool = false) -> String? {
         guard let node = value(key) else {
             if required { context.error("missing required key '\(childPath(key))'", at: self.node) }

@@ -36,7 +36,8 @@ public struct Planner: Sendable {
     public init() {}
 
     /// Operations run in this order: versions first (the upgrade's snapshot sees the old membership),
-    /// then hosts join, then settings change, and hosts leave last, when the cluster is largest.
+    /// then hosts join, then settings change, and hosts leave last, when the cluster is largest —
+    /// except leaving etcd members observed down, which leave before any joins (`phases`).
     static let operationOrder: [PlaybookOperation] = [.install, .rollback, .upgrade, .scaleUp, .configChange, .scaleDown,
                                                       .etcdBackup, .stop, .start]
 
@@ -65,22 +66,10 @@ public struct Planner: Sendable {
         let planByHost = Dictionary(hostPlans.map { ($0.host, $0) }, uniquingKeysWith: { first, _ in first })
 
         // etcd membership: the order of single-member changes that keeps a live majority.
-        var membershipOrder: [String] = []
-        if let previous = input.previous {
-            let down = Set(previous.etcdHosts.map(\.name).filter { input.observed?.isEtcdMemberDown($0) ?? false })
-            let membership = EtcdMembership(current: Set(previous.etcdHosts.map(\.name)), target: Set(desired.etcdHosts.map(\.name)), down: down)
-            if let sequence = membership.stepSequence() {
-                membershipOrder = sequence.map { switch $0 { case .add(let name), .remove(let name): name } }
-            } else if membership.current.count == 1, membership.down.isEmpty, membership.removed.isEmpty {
-                // etcd accepts a member add to a 1-member cluster (IsReadyToAddVotingMember: one
-                // started of two), which EtcdMembership's strict count refuses; after that add both
-                // members are started and each further add passes the usual check.
-                membershipOrder = membership.added.sorted()
-            } else if !membership.added.isEmpty || !membership.removed.isEmpty {
-                diagnostics.append(.error("no order of single etcd member changes keeps a live majority (\(membership.current.count) members, \(membership.down.count) down → \(membership.target.count))",
-                                          at: desired.location(of: "spec.hosts"),
-                                          hint: "change fewer etcd members per apply, or repair the members that are down first"))
-            }
+        let membership = EtcdMembershipOrder(previous: input.previous, desired: desired, observed: input.observed)
+        if let problem = membership.problem { diagnostics.append(problem) }
+        for index in hostPlans.indices where membership.removedFirst.contains(hostPlans[index].host) {
+            hostPlans[index].reasons.append(EtcdMembershipOrder.removedFirstReason)
         }
         if diagnostics.hasErrors { return PlanningResult(plan: nil, diagnostics: diagnostics) }
 
@@ -89,8 +78,10 @@ public struct Planner: Sendable {
         var expanded = ExpandedSteps()
         var batches: [RolloutBatch] = []
         var rankOffset = 0
-        for operation in Self.operationOrder {
-            let hosts = hostsFor(operation, plans: hostPlans, input: input, membershipOrder: membershipOrder)
+        for phase in Self.phases(removedFirst: membership.removedFirst) {
+            let operation = phase.operation
+            let hosts = hostsFor(operation, plans: hostPlans, input: input, membershipOrder: membership.sequence)
+                .filter { phase.hosts?.contains($0.name) ?? !phase.excluded.contains($0.name) }
             guard !hosts.isEmpty else { continue }
             guard let playbook = input.playbooks[operation] else {
                 diagnostics.append(.error("no playbook for operation '\(operation.rawValue)' (\(hosts.count) host\(hosts.count == 1 ? "" : "s") need it)", at: nil,
@@ -103,7 +94,7 @@ public struct Planner: Sendable {
             var placed: [(host: Host, batch: Int)] = []
             for draft in batcher.batches(for: hosts) {
                 let index = batches.count + 1
-                batches.append(RolloutBatch(index: index, name: draft.name, operation: operation, hosts: draft.hosts.map(\.name),
+                batches.append(RolloutBatch(index: index, name: draft.name + phase.batchNote, operation: operation, hosts: draft.hosts.map(\.name),
                                             maxFailurePercent: draft.maxFailurePercent,
                                             criticalHosts: draft.hosts.filter(\.critical).map(\.name),
                                             pauseAfter: draft.pause, confirmAfter: draft.confirm))
@@ -134,6 +125,27 @@ public struct Planner: Sendable {
                         previousKubernetesVersion: input.previous?.kubernetes.version,
                         hosts: hostPlans, batches: kept, steps: steps)
         return PlanningResult(plan: plan, diagnostics: diagnostics)
+    }
+
+    /// One pass of a playbook over some of its hosts: `hosts` only (when set), else all but `excluded`.
+    struct Phase {
+        var operation: PlaybookOperation
+        var hosts: Set<String>? = nil
+        var excluded: Set<String> = []
+        var batchNote = ""
+    }
+
+    /// `operationOrder` as phases. Leaving etcd members that are down (`removedFirst`) get a
+    /// scale-down of their own before the scale-up: etcd adds no member while one is down.
+    static func phases(removedFirst: Set<String>) -> [Phase] {
+        operationOrder.flatMap { operation -> [Phase] in
+            switch operation {
+            case .scaleUp where !removedFirst.isEmpty:
+                [Phase(operation: .scaleDown, hosts: removedFirst, batchNote: " (etcd member down: before scale-up)"), Phase(operation: .scaleUp)]
+            case .scaleDown: [Phase(operation: .scaleDown, excluded: removedFirst)]
+            default: [Phase(operation: operation)]
+            }
+        }
     }
 
     /// The hosts of one operation in rollout order: etcd-only, control plane, workers, inventory

@@ -3,7 +3,7 @@ import K8sctlModel
 /// Which hosts hold which roles, and whether every node can reach the API.
 enum TopologyRules {
     static let all: [ValidationRule] = [
-        noControlPlane, noEtcd, evenEtcdMembers, tooManyEtcdMembers, haEndpoint, workerEndpoint,
+        noControlPlane, noEtcd, evenEtcdMembers, tooManyEtcdMembers, haEndpoint, workerEndpoint, rolesChangedInPlace,
     ]
 
     static let noControlPlane = ValidationRule(
@@ -114,6 +114,33 @@ enum TopologyRules {
                                             at: "spec.controlPlane.endpoint.mode", subject: "api-endpoint"))
         }
         return findings
+    }
+
+    static let rolesChangedInPlace = ValidationRule(
+        id: "K8S-TOPOLOGY-007", category: .topology, severity: .error,
+        summary: "A host changes roles in place.",
+        explanation: """
+        k8sctl gives a host its roles by installing it and takes them away by decommissioning it \
+        (drain, etcd member removal, services stopped, data moved aside); it does not convert a \
+        running host from one set of roles to another. A host that keeps its name but gains or \
+        loses a role (a worker becoming a control plane, a control-plane and etcd host becoming a \
+        worker) would be refused by apply at planning, before anything is touched; this rule says \
+        so where the change is reviewed.
+        """,
+        fix: "Remove the host from the inventory and apply; then add it back with its new roles and apply again.",
+        needsPrevious: true) { context in
+        guard let previous = context.previous else { return [] }
+        // By name once, not a scan per host: inventories reach thousands of hosts.
+        let before = Dictionary(previous.hosts.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        func list(_ roles: Set<Role>) -> String { roles.sorted().map(\.rawValue).joined(separator: ", ") }
+        return context.desired.hosts.compactMap { host in
+            guard let old = before[host.name], old.roles != host.roles else { return nil }
+            return context.finding("host \(host.name) changes roles in place: [\(list(old.roles))] → [\(list(host.roles))]",
+                                   at: host.path("roles"), subject: host.name, previousPath: old.path("roles"),
+                                   previousNote: "roles applied last",
+                                   hint: "remove \(host.name) from the inventory and apply (it is decommissioned, its data moved aside); "
+                                       + "then add it back with roles [\(list(host.roles))] and apply again")
+        }
     }
 
     struct EndpointProblem { var message: String; var path: String }

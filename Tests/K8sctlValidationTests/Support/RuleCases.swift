@@ -51,6 +51,15 @@ enum RuleCases {
         quiet("K8S-TOPOLOGY-006", "local proxy on every node", F.ha3()),
         quiet("K8S-TOPOLOGY-006", "external load balancer",
               F.stacked(1) { $0.controlPlane.endpoint = APIEndpoint(mode: .external, address: "lb.example.internal:6443") }),
+        fires("K8S-TOPOLOGY-007", "a worker becomes a control plane + etcd host", previous: F.ha3(),
+              F.ha3 { F.setRoles(&$0, ["w1"], [.controlPlane, .etcd]) }),
+        fires("K8S-TOPOLOGY-007", "a control plane + etcd host becomes a worker", previous: F.ha3(),
+              F.ha3 { F.setRoles(&$0, ["cp3"], [.worker]) }),
+        fires("K8S-TOPOLOGY-007", "a control plane loses only its etcd role", previous: F.ha3(),
+              F.ha3 { F.setRoles(&$0, ["cp3"], [.controlPlane]) }),
+        quiet("K8S-TOPOLOGY-007", "the host removed, a new one added with the roles", previous: F.ha3(),
+              F.ha3 { $0.hosts.removeAll { $0.name == "w1" }; $0.hosts.append(F.host("cp4", "10.0.0.14", [.controlPlane, .etcd])) }),
+        quiet("K8S-TOPOLOGY-007", "roles unchanged, hosts reordered", previous: F.ha3(), F.ha3 { $0.hosts.reverse() }),
     ]
 
     static let quorum: [RuleCase] = [
