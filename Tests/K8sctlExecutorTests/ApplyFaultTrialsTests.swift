@@ -22,9 +22,24 @@ struct ApplyFaultTrialsTests {
         // In turn from the seed; the default seed gives CI drop-connection (install) and kill-write (change).
         case killSSHD = "kill-sshd", dropConnection = "drop-connection"
         /// The remote file writer (`sh -c … k8sctl-write`) killed while it runs: the next write on
-        /// that connection after the step point, waited for up to 10 s.
+        /// that connection after the step point that reaches the trial's ``WritePhase``, waited for up to 60 s
+        /// (long enough to reach the state write that ends the run; a change leaves few writes per host).
         case killWrite = "kill-write"
         case killRemoteCommand = "kill-remote-command"
+    }
+
+    /// Where inside the batched write (``RemoteFileScripts/writeFiles``) a `kill-write` lands: marked
+    /// by the child the writer starts for it. The kill-write trials take them in turn, so a long run
+    /// sees each; CI's kill-write trial gets `extract`.
+    enum WritePhase: String, CaseIterable {
+        /// `tar` running: staging directories exist, files in them partly extracted, no target touched.
+        case extract
+        /// `mv` running: every file staged, fsynced and read back; targets being renamed, one `mv` per directory.
+        case rename
+        /// the first `sync`: every file staged and read back, none renamed.
+        case fsync
+        /// whenever the writer is first seen (reading headers, comparing, extracting…), as before phases existed.
+        case any
     }
 
     struct Trial: CustomStringConvertible {
@@ -34,7 +49,10 @@ struct ApplyFaultTrialsTests {
         var node: Int
         /// Drawn from the seed; the step is `1 + draw % steps-in-the-plan`.
         var draw: UInt64
-        var description: String { "trial \(index) (\(install ? "install" : "change")): \(fault.rawValue) on node \(node + 1)" }
+        var phase: WritePhase = .any
+        var description: String {
+            "trial \(index) (\(install ? "install" : "change")): \(fault.rawValue)\(fault == .killWrite ? " (\(phase.rawValue))" : "") on node \(node + 1)"
+        }
     }
 
     /// The trials for `seed`: the first is a fresh install, the second a change, then a seeded mix
@@ -43,9 +61,11 @@ struct ApplyFaultTrialsTests {
         var generator = SeededGenerator(state: seed)
         return (0..<count).map { index in
             let install = index == 0 ? true : index == 1 ? false : Int.random(in: 0..<4, using: &generator) == 0
-            let fault = Fault.allCases[(index + Int(seed % 4)) % Fault.allCases.count]
+            let turn = index + Int(seed % 4)
+            let fault = Fault.allCases[turn % Fault.allCases.count]
+            let phase = WritePhase.allCases[(turn / Fault.allCases.count) % WritePhase.allCases.count]
             return Trial(index: index + 1, install: install, fault: fault, node: Int.random(in: 0..<3, using: &generator),
-                         draw: generator.next())
+                         draw: generator.next(), phase: phase)
         }
     }
 
@@ -93,10 +113,11 @@ struct ApplyFaultTrialsTests {
                 let setup = try K8sctlBinary.run(["apply", inventory.path])
                 try #require(setup.status == 0, "setup install failed:\n\(setup.stdout.suffix(3000))\n\(setup.stderr)")
             }
-            let old = trial.install ? [:] : try ManagedFiles.rendered(inventory, into: work.appendingPathComponent("render-old"))
+            let old = trial.install ? [:] : Self.withBinaries(try ManagedFiles.rendered(inventory, into: work.appendingPathComponent("render-old")),
+                                                              artifacts: artifacts)
             if !trial.install { variant = 1 - variant }
             try Self.write(Self.inventory(cluster, artifacts: artifacts, variant: variant), to: inventory)
-            let new = try ManagedFiles.rendered(inventory, into: work.appendingPathComponent("render-new"))
+            let new = Self.withBinaries(try ManagedFiles.rendered(inventory, into: work.appendingPathComponent("render-new")), artifacts: artifacts)
             let line = try Self.run(trial, cluster: cluster, inventory: inventory, old: old, new: new, work: work)
             TrialSettings.log(line)
             summary.append(line)
@@ -120,6 +141,20 @@ struct ApplyFaultTrialsTests {
         #expect(try ManagedFiles.leftovers(cluster, behind, manifests: []).filter { $0.contains(".k8sctl-") }.isEmpty)
     }
 
+    /// The binaries the install playbook uploads to a control plane + etcd host (`upload-artifact`
+    /// steps; `k8sctl render` does not list them), with their pinned sha256: the largest writes of an
+    /// install (etcd's tens of MB are the longest `tar` a kill-write can land in).
+    static let binaries = ["etcd": "/usr/local/bin/etcd", "etcdctl": "/usr/local/bin/etcdctl", "containerd": "/usr/local/bin/containerd",
+                           "runc": "/usr/local/sbin/runc", "kubelet": "/usr/local/bin/kubelet"]
+
+    static func withBinaries(_ rendered: [String: [String: String]], artifacts: TestArtifactSource) -> [String: [String: String]] {
+        rendered.mapValues { files in
+            var files = files
+            for (component, path) in binaries { files[path] = artifacts.artifact(component)!.sha256 }
+            return files
+        }
+    }
+
     /// One trial: the faulted apply, the checks, the converging apply and the no-op apply.
     static func run(_ trial: Trial, cluster: TestNodeCluster, inventory: URL, old: [String: [String: String]],
                     new: [String: [String: String]], work: URL) throws -> String {
@@ -140,7 +175,9 @@ struct ApplyFaultTrialsTests {
                 if event["event"] as? String == "step" { seen += 1 }
                 return seen >= point
             }) != nil {
-                injected = "after step \(point) of \(steps): " + (try inject(trial.fault, on: target, cluster: cluster, applyPID: apply.pid))
+                let directories = ManagedFiles.directories(of: Array((new[target.name] ?? [:]).keys) + Array((old[target.name] ?? [:]).keys))
+                injected = "after step \(point) of \(steps): "
+                    + (try inject(trial.fault, phase: trial.phase, on: target, cluster: cluster, applyPID: apply.pid, directories: directories))
             }
         }
         let faulted = apply.finish()
@@ -149,7 +186,8 @@ struct ApplyFaultTrialsTests {
         let outcome = "exit \(faulted.status)" + ((stopped?["succeeded"] as? Bool) == true ? " (converged anyway)" : "")
 
         // Every managed path: the old content, the new content, or (install) not there yet.
-        var checked = (old: 0, new: 0, absent: 0)
+        var checked = (old: 0, new: 0, absent: 0, partial: 0)
+        var leftBehind: [String] = []
         for node in cluster.nodes {
             let newSums = new[node.name] ?? [:]
             let paths = Array(Set(newSums.keys).union(old[node.name]?.keys ?? [:].keys)).sorted()
@@ -165,12 +203,15 @@ struct ApplyFaultTrialsTests {
                             || (oldSum != nil && ManagedFiles.withoutBootstrapLines(cluster, node, rendered: work.appendingPathComponent("render-old/\(node.name)\(path)"))) {
                     checked.new += 1  // old or new apart from the bootstrap-only lines of a member that joined a running cluster
                 } else {
+                    checked.partial += 1
                     Issue.record("\(trial) \(injected): \(node.name) \(path) is neither old nor new (sha256 \(have ?? "missing"))")
                 }
             }
             let manifests = Set(newSums.keys.filter { $0.hasPrefix("/etc/kubernetes/manifests/") })
-            let left = try ManagedFiles.leftovers(cluster, node, manifests: manifests)
-            // Temp files of the killed writer may stay until the next write of their target (checked below).
+            let left = try ManagedFiles.leftovers(cluster, node, manifests: manifests, directories: ManagedFiles.directories(of: paths))
+            // Temp files and staging directories of the killed writer may stay until the next write
+            // into their directory (checked after converging, below).
+            leftBehind += left.filter { $0.contains(".k8sctl-") }.map { "\(node.name):\($0)" }
             let stray = left.filter { !$0.contains(".k8sctl-") }
             #expect(stray.isEmpty, "\(trial): \(node.name) static-pod directory holds unmanaged files: \(stray)")
         }
@@ -197,20 +238,24 @@ struct ApplyFaultTrialsTests {
                 }
                 Issue.record("\(trial): after converging, \(node.name) \(path) is not the new content")
             }
-            leftAfter += try ManagedFiles.leftovers(cluster, node, manifests: Set(newSums.keys)).map { "\(node.name):\($0)" }
+            let directories = ManagedFiles.directories(of: Array(newSums.keys) + Array((old[node.name] ?? [:]).keys))
+            leftAfter += try ManagedFiles.leftovers(cluster, node, manifests: Set(newSums.keys), directories: directories)
+                .map { "\(node.name):\($0)" }
         }
         #expect(leftAfter.isEmpty, "\(trial): temp or stray files after converging: \(leftAfter)")
         let health = try LifecycleEndToEndTests.healthyCount(cluster, via: cluster.nodes[0], endpoints: cluster.nodes)
         #expect(health == 3, "\(trial): \(health) of 3 etcd members healthy after converging")
 
-        return "\(trial), \(injected); faulted run \(outcome); files: \(checked.new) new, \(checked.old) old, \(checked.absent) not yet written; "
+        return "\(trial), \(injected); faulted run \(outcome); files: \(checked.new) new, \(checked.old) old, \(checked.absent) not yet written, "
+            + "\(checked.partial) partial; temp files/staging dirs right after: \(leftBehind.isEmpty ? "none" : leftBehind.joined(separator: " ")); "
             + "quorum: \(quorum); next apply exit \(converge.status); no-op \(again.stdout.contains("converged: 0 changed")); "
             + "leftovers after converging: \(leftAfter.count)"
             + (joined.isEmpty ? "" : "; joined the running cluster (etcd.env bootstrap lines `existing`): \(joined.joined(separator: ", "))")
     }
 
     /// Does the fault on the node; returns what was done.
-    static func inject(_ fault: Fault, on node: TestNode, cluster: TestNodeCluster, applyPID: Int32) throws -> String {
+    static func inject(_ fault: Fault, phase: WritePhase, on node: TestNode, cluster: TestNodeCluster, applyPID: Int32,
+                       directories: [String]) throws -> String {
         switch fault {
         case .killSSHD:
             // The test's own session is one of those killed: detach the kill from it.
@@ -225,7 +270,7 @@ struct ApplyFaultTrialsTests {
                 return "no connection of pid \(applyPID) to \(node.name) (closed already)"
             }
             let out = fault == .killWrite
-                ? try cluster.ssh(node, ["python3", "-c", killWriterScript, cluster.gateway, String(port)])
+                ? try cluster.ssh(node, ["python3", "-c", killWriterScript, cluster.gateway, String(port), phase.rawValue] + directories)
                 : try cluster.shell(node, fault == .dropConnection ? killSessionScript : killCommandScript, stdin: "\(cluster.gateway) \(port)\n")
             return "\(fault.rawValue) on \(node.name) (port \(port)): \(out.stdout.trimmingCharacters(in: .whitespacesAndNewlines))"
         }
@@ -262,12 +307,20 @@ struct ApplyFaultTrialsTests {
     echo "the session ran nothing for 3 s"
     """#
 
-    /// argv: GATEWAY PORT. Scans /proc without pausing (a write lasts milliseconds) for the file
-    /// writer (`… k8sctl-write …`) run by the sshd session of that connection, for up to 10 s, and
-    /// SIGKILLs it with everything it started (`head` filling a temp file, `sync`, `mv`…).
+    /// argv: GATEWAY PORT PHASE DIR…. Scans /proc without pausing (a write lasts milliseconds) for the
+    /// batched file writer (`sh -c … k8sctl-write …`, ``RemoteFileScripts/writeFiles``) run by the sshd
+    /// session of that connection, for up to 60 s (or until the connection closes). Once one runs, its children are polled through
+    /// `/proc/PID/task/PID/children` (one small read: a child lives a few milliseconds) until the
+    /// writer starts the one that marks PHASE — `tar` (extracting into the staging directories), `sync`
+    /// (every file staged and read back, none renamed yet), `mv` (renaming, directory by directory) —
+    /// or at once for `any`; then the writer and everything it started are SIGKILLed. A writer that
+    /// ends before reaching PHASE (a write with nothing to change starts no `tar`) is let go and the
+    /// next one is waited for. Prints what was killed and the staging directories (`.k8sctl-TOKEN`)
+    /// and temp files found right after in the DIRs (the directories of the node's managed files).
     static let killWriterScript = #"""
     import os, re, signal, subprocess, sys, time
-    gw, port = sys.argv[1], sys.argv[2]
+    gw, port, phase, dirs = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
+    marker = {"extract": "tar", "fsync": "sync", "rename": "mv"}.get(phase)
     ss = subprocess.run(["ss", "-tnpH", "state", "established", "( sport = :22 and dport = :%s )" % port, "dst", gw],
                         capture_output=True, text=True).stdout
     sessions = {int(pid) for pid in re.findall(r"pid=(\d+)", ss)}
@@ -280,33 +333,73 @@ struct ApplyFaultTrialsTests {
             if pid <= 1: return False
             pid = ppid(pid)
         return False
+    def children(pid):
+        with open("/proc/%d/task/%d/children" % (pid, pid)) as f: return [int(c) for c in f.read().split()]
+    def comm(pid):
+        with open("/proc/%d/comm" % pid) as f: return f.read().strip()
+    def alive(pid):
+        with open("/proc/%d/stat" % pid) as f: return f.read().rsplit(")", 1)[1].split()[0] != "Z"
     def tree(root):
-        kids = {}
-        for name in os.listdir("/proc"):
-            if name.isdigit():
-                try: kids.setdefault(ppid(int(name)), []).append(int(name))
-                except (OSError, IndexError, ValueError): pass
         out, todo = [], [root]
         while todo:
-            pid = todo.pop(); out.append(pid); todo += kids.get(pid, [])
+            pid = todo.pop(); out.append(pid)
+            try: todo += children(pid)
+            except OSError: pass
         return out
-    deadline = time.time() + 10
+    def arguments(pid):
+        with open("/proc/%d/cmdline" % pid, "rb") as f: return f.read().split(b"\0")
+    def is_writer(pid, args):
+        # `sh -c SCRIPT k8sctl-write BACKUP COUNT TOKEN`: the script's $0, not a login shell's `-c "sh -c …"` text.
+        return b"k8sctl-write" in args and under_session(pid)
+    def staged():
+        found = []
+        for d in dirs:
+            try: names = os.listdir(d)
+            except OSError: continue
+            for n in names:
+                if ".k8sctl-" not in n: continue
+                p = os.path.join(d, n)
+                found.append(p + ("/ (%d files)" % len(os.listdir(p)) if os.path.isdir(p) and not os.path.islink(p) else ""))
+        return found
+    deadline = time.time() + 60
     while time.time() < deadline:
+        if not any(os.path.exists("/proc/%d" % s) for s in sessions):
+            print("the connection closed before a write reached %s" % phase); sys.exit(0)
         for name in os.listdir("/proc"):
             if not name.isdigit(): continue
             pid = int(name)
             try:
-                with open("/proc/%d/cmdline" % pid, "rb") as f: cmd = f.read()
-                if b"k8sctl-write" not in cmd or not under_session(pid): continue
+                args = arguments(pid)
+                if not is_writer(pid, args): continue
+                hit = None
+                while marker is not None and hit is None:
+                    if not alive(pid) or time.time() > deadline: raise OSError("ended before " + phase)
+                    for child in children(pid):
+                        try:
+                            if comm(child) == marker: hit = child; break
+                        except OSError: pass
+                note = ""
+                if phase == "extract":
+                    # Into the extraction: until tar has created a file in a staging directory (a
+                    # binary of tens of MB is then still being written), or tar is gone.
+                    stage = ".k8sctl-" + args[args.index(b"k8sctl-write") + 3].decode()
+                    while time.time() < deadline:
+                        count = 0
+                        for d in dirs:
+                            try: count += len(os.listdir(os.path.join(d, stage)))
+                            except OSError: pass
+                        if count > 0: note = ", %d file(s) in its staging directories" % count; break
+                        if hit not in children(pid): note = ", tar had ended"; break
                 victims = tree(pid)
                 for victim in victims: os.kill(victim, signal.SIGKILL)
-                tmp = [n for d in ("/etc/kubernetes", "/etc/etcd", "/var/lib/kubelet", "/etc/kubernetes/manifests", "/etc/kubernetes/pki")
-                       if os.path.isdir(d) for n in os.listdir(d) if ".k8sctl-" in n]
-                print("killed writer %d and %d more%s" % (pid, len(victims) - 1, ("; temp files now: " + " ".join(tmp)) if tmp else ""))
+                left = staged()
+                print("killed writer %d%s%s and %d more (%s)%s" % (
+                    pid, "" if hit is None else " at its `%s`" % marker, note, len(victims) - 1, phase,
+                    ("; left: " + " ".join(left)) if left else "; left: nothing"))
                 sys.exit(0)
             except (OSError, IndexError, ValueError):
-                continue
-    print("no write on that connection within 10 s")
+                continue  # a process that ended while looked at, or a writer that ended before PHASE
+    print("no write reached %s on that connection within 60 s" % phase)
     """#
 
     static func write(_ text: String, to url: URL) throws { try text.write(to: url, atomically: true, encoding: .utf8) }

@@ -210,11 +210,26 @@ enum ManagedFiles {
     /// Temp files and staging directories a writer leaves while it works (`.NAME.k8sctl-PID`,
     /// `.k8sctl-TOKEN`) and anything in the static-pod directory that is not a managed manifest
     /// (what a kubelet would read).
-    static func leftovers(_ cluster: TestNodeCluster, _ node: TestNode, manifests: Set<String>) throws -> [String] {
-        let out = try retryingSSH { try cluster.shell(node, "find /etc /var/lib/kubelet /var/lib/k8sctl /usr/local \\( -name '.*.k8sctl-*' -o -name '.k8sctl-*' \\) -print 2>/dev/null; ls -A /etc/kubernetes/manifests 2>/dev/null | sed 's|^|/etc/kubernetes/manifests/|'") }
+    /// The roots searched are fixed ones plus `directories` (those of the node's managed files), so
+    /// a staging directory in a directory outside the fixed roots is found too.
+    static func leftovers(_ cluster: TestNodeCluster, _ node: TestNode, manifests: Set<String>,
+                          directories: [String] = []) throws -> [String] {
+        let roots = Set(["/etc", "/var/lib/kubelet", "/var/lib/k8sctl", "/usr/local"] + directories).sorted()
+        let script = #"""
+            for d do shift; [ -d "$d" ] && set -- "$@" "$d"; done
+            find "$@" \( -name '.*.k8sctl-*' -o -name '.k8sctl-*' \) -print 2>/dev/null | sort -u
+            ls -A /etc/kubernetes/manifests 2>/dev/null | sed 's|^|/etc/kubernetes/manifests/|'
+            """#
+        let out = try retryingSSH { try cluster.ssh(node, ["sh", "-c", script, "sh"] + roots) }
         return out.stdout.split(separator: "\n").map(String.init).filter { path in
             path.contains(".k8sctl-") || (path.hasPrefix("/etc/kubernetes/manifests/") && !manifests.contains(path))
         }.sorted()
+    }
+
+    /// The directories holding `paths`, plus the state directories (`/var/lib/k8sctl`, its revisions).
+    static func directories(of paths: [String]) -> [String] {
+        Set(paths.map { String($0[..<($0.lastIndex(of: "/") ?? $0.startIndex)]) }.filter { !$0.isEmpty }
+            + ["/var/lib/k8sctl", "/var/lib/k8sctl/revisions"]).sorted()
     }
 
     /// A node whose sshd was just killed answers again within seconds: retry the test's own ssh.

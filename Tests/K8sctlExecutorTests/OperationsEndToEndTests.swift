@@ -48,6 +48,26 @@ struct OperationsEndToEndTests {
         return body.contains(#""type": "Ready", "status": "True""#) || body.contains(#""type":"Ready","status":"True""#)
     }
 
+    /// The binaries the install playbook uploads (`upload-artifact`), which `k8sctl render` does not list.
+    static let binaries = ["/usr/local/bin/etcd", "/usr/local/bin/etcdctl", "/usr/local/bin/containerd", "/usr/local/sbin/runc",
+                           "/usr/local/bin/kubelet"]
+
+    /// `etcdctl ARGS` on `node` against its own member, with the API server's etcd client certificate.
+    static func etcdctl(_ cluster: TestNodeCluster, _ node: TestNode, _ arguments: [String]) throws -> ProcessOutput {
+        try cluster.ssh(node, ["env", "ETCDCTL_API=3", "etcdctl", "--endpoints=https://\(node.address):2379",
+                               "--cacert=/etc/kubernetes/pki/etcd/ca.crt", "--cert=/etc/kubernetes/pki/apiserver-etcd-client.crt",
+                               "--key=/etc/kubernetes/pki/apiserver-etcd-client.key", "--command-timeout=5s"] + arguments)
+    }
+
+    /// Every path of the node's root filesystem, apart from what changes by itself (logs, caches,
+    /// systemd's own state, /tmp, /run).
+    static func filesystem(_ cluster: TestNodeCluster, _ node: TestNode) throws -> Set<String> {
+        let out = try cluster.shell(node, "find / -xdev \\( -path /proc -o -path /sys -o -path /dev -o -path /run -o -path /tmp "
+                                    + "-o -path /var/log -o -path /var/cache -o -path /var/tmp -o -path /var/lib/systemd \\) -prune -o -print")
+        guard out.succeeded || !out.stdout.isEmpty else { throw FaultTrialError("find on \(node.name) failed: \(out.stderr)") }
+        return Set(out.stdout.split(separator: "\n").map(String.init))
+    }
+
     @Test(.enabled(if: available, "needs root, systemd-nspawn, debootstrap and etcd"))
     func stopStart_apiServerReplacement_reset_andUnreachableRemoval() throws {
         let work = try ApplyEndToEndTests.workspace("ops")
@@ -162,12 +182,76 @@ struct OperationsEndToEndTests {
             #expect(Lifecycle.status(try Lifecycle.api(cluster, on: n1, "GET", "/api/v1/nodes/\(n3.name)")) == 404)
             #expect(try Lifecycle.healthyCount(cluster, via: n1, endpoints: two.nodes) == 2)
 
-            // 7. The whole cluster: state and lock cleared, a later apply would install anew.
+            // 7. The whole cluster: state and lock cleared, a later apply would install anew. Without
+            //    --wipe-data nothing is deleted: etcd's data goes aside whole (checked in 8 by using it).
+            let probe = "kept-\(UInt32.random(in: 0...UInt32.max))"
+            #expect(try Self.etcdctl(cluster, n1, ["put", "k8sctl-reset-probe", probe]).stdout.contains("OK"))
             let all = try K8sctlBinary.run(["reset", inventory.path, "--all", "--yes"])
             #expect(all.status == 0, "reset --all failed:\n\(all.stdout.suffix(3000))\n\(all.stderr)")
             for node in two.nodes {
                 #expect(try !Self.active(cluster, node, "etcd"))
                 #expect(try cluster.shell(node, "test ! -e /var/lib/k8sctl && test -f /var/lib/k8sctl-reset/*/var/lib/k8sctl/state.json").status == 0)
+                #expect(try cluster.shell(node, "test ! -e /var/lib/etcd && test -d /var/lib/k8sctl-reset/*/var/lib/etcd/member/wal "
+                                          + "&& test -s /var/lib/k8sctl-reset/*/etc/kubernetes/pki/etcd/ca.key").status == 0)
+            }
+
+            // 8. The documented undo: the moved trees go back (without the reset's own lock, which
+            //    went aside with /var/lib/k8sctl while held), etcd starts on its old data and still
+            //    holds the key written before the reset.
+            for node in two.nodes {
+                let restored = try cluster.shell(node, """
+                    set -e; t=$(ls -d /var/lib/k8sctl-reset/*/ | tail -n 1); rm -rf "$t/var/lib/k8sctl/lock"
+                    cp -a "$t/." / && rm -rf "$t" && systemctl daemon-reload && systemctl start --no-block etcd
+                    """)
+                #expect(restored.succeeded, "\(node.name): undo failed: \(restored.stderr)")
+            }
+            var healthy = 0
+            for _ in 0..<30 where healthy < 2 {
+                healthy = try Lifecycle.healthyCount(cluster, via: n1, endpoints: two.nodes)
+                if healthy < 2 { Thread.sleep(forTimeInterval: 1) }
+            }
+            #expect(healthy == 2, "etcd did not come back on the data reset moved aside")
+            let kept = try Self.etcdctl(cluster, n2, ["get", "k8sctl-reset-probe", "--print-value-only"]).stdout
+            #expect(kept.trimmingCharacters(in: .whitespacesAndNewlines) == probe, "the key written before the reset: \(kept)")
+
+            // 9. --wipe-data deletes exactly what docs/lifecycle.md lists, moves nothing aside, and
+            //    leaves everything else: look-alike neighbours of each footprint path, and every
+            //    other path of the node's filesystem, compared before and after.
+            let rendered = try ManagedFiles.rendered(inventory, into: work.appendingPathComponent("render-reset"))
+            let sentinels = ["/etc/kubernetes-keep/file", "/var/lib/etcd-keep/member", "/var/lib/k8sctl-keep", "/usr/local/bin/etcd-keep",
+                             "/etc/systemd/system/keep.service", "/etc/etcd.keep"]
+            var before: [String: Set<String>] = [:]
+            for node in two.nodes {
+                #expect(try cluster.ssh(node, ["sh", "-c", #"for p do mkdir -p "${p%/*}" && echo keep > "$p" || exit 1; done"#, "sh"] + sentinels).succeeded)
+                before[node.name] = try Self.filesystem(cluster, node)
+            }
+            let wipe = try K8sctlBinary.run(["reset", inventory.path, "--all", "--wipe-data", "--yes"])
+            #expect(wipe.status == 0 && wipe.stdout.contains("deleted"), "reset --all --wipe-data failed:\n\(wipe.stdout.suffix(3000))\n\(wipe.stderr)")
+            for node in two.nodes {
+                let after = try Self.filesystem(cluster, node)
+                let files = rendered[node.name] ?? [:]
+                #expect(!files.isEmpty, "no rendered files for \(node.name)")
+                let units = files.keys.filter { $0.hasPrefix("/etc/systemd/system/") && $0.hasSuffix(".service") }.map { String($0.split(separator: "/").last!) }
+                let footprint = Set(["/etc/kubernetes", "/etc/etcd", "/var/lib/kubelet", "/var/lib/kubelet.decommissioned", "/var/lib/etcd",
+                                     "/var/lib/etcd.decommissioned", "/var/lib/k8sctl"]
+                                    + Array(files.keys) + OperationsEndToEndTests.binaries + units.map { "/etc/systemd/system/\($0).d" })
+                let removed = before[node.name, default: []].subtracting(after)
+                // Disabling a unit removes its `*.wants/UNIT` links: part of "stopped and disabled".
+                let undocumented = removed.filter { path in
+                    !footprint.contains(where: { path == $0 || path.hasPrefix($0 + "/") })
+                        && !(path.hasPrefix("/etc/systemd/system/") && path.split(separator: "/").dropLast().last?.hasSuffix(".wants") == true
+                             && units.contains(String(path.split(separator: "/").last!)))
+                }
+                #expect(undocumented.isEmpty, "\(node.name): --wipe-data removed paths the docs do not list: \(undocumented.sorted().prefix(20))")
+                let stayed = footprint.filter { after.contains($0) }
+                #expect(stayed.isEmpty, "\(node.name): --wipe-data left \(stayed.sorted())")
+                #expect(removed.contains("/var/lib/etcd/member/wal") && removed.contains("/etc/kubernetes/pki/ca.key"), "\(node.name): \(removed.count) removed")
+                #expect(sentinels.allSatisfy(after.contains), "\(node.name): a neighbour of the footprint went")
+                #expect(!after.contains { $0.hasPrefix("/var/lib/k8sctl-reset/") }, "\(node.name): --wipe-data moved something aside")
+                for unit in ["etcd", "kubelet", "containerd"] {
+                    #expect(try !Self.active(cluster, node, unit), "\(node.name) \(unit) still active")
+                    #expect(try cluster.ssh(node, ["systemctl", "is-enabled", unit]).stdout != "enabled\n", "\(node.name) \(unit) still enabled")
+                }
             }
         }
     }

@@ -95,6 +95,37 @@ struct BatchedWriteTests {
         #expect(hundred.again.values.reduce(0, +) <= 3, "a no-op write: \(hundred.again)")
     }
 
+    /// The renames follow the order of the writes' directories, one `mv` per directory: a writer
+    /// killed right after its first `mv` (a dropped connection's session torn down there) has put
+    /// the first directory's file in place, whole, and left the second's staged; the next write
+    /// into that directory removes the staging directory. `StateStore` relies on the order.
+    @Test func writerKilledAfterItsFirstRename_hasRenamedOnlyTheFirstDirectory() async throws {
+        let shims = try ProcessShims()
+        defer { shims.remove() }
+        let real = try #require(["/usr/bin/mv", "/bin/mv"].first(where: FileManager.default.isExecutableFile(atPath:)))
+        let mv = shims.directory.appendingPathComponent("bin/mv")
+        try FileManager.default.removeItem(at: mv)
+        try "#!/bin/sh\n\(real) \"$@\" || exit 1\nkill -KILL $PPID\n".write(to: mv, atomically: true, encoding: .utf8)
+        chmod(mv.path, 0o755)
+        let root = shims.directory.appendingPathComponent("root").path
+        let revision = NodeFile(path: "\(root)/revisions/7.yaml", text: "revision 7\n", mode: 0o600)
+        let state = NodeFile(path: "\(root)/state.json", text: "{\"revision\": 7}\n", mode: 0o600)
+        let host = LocalShellHost(path: shims.directory.path)
+        await #expect(throws: TransportError.self) { _ = try await host.writeFiles([revision, state], directoryMode: 0o700) }
+        #expect(FileManager.default.contents(atPath: revision.path).map(Array.init) == revision.content)
+        #expect(!FileManager.default.fileExists(atPath: state.path))
+        // Both staging directories stay (removed after the last `mv`); only the second holds a file.
+        let left = try leftovers(root)
+        #expect(left.count == 3 && left.filter { $0.split(separator: "/").last!.hasPrefix(".k8sctl-") }.count == 2
+                && left.filter { $0.hasSuffix("/state.json") }.count == 1, "\(left)")
+
+        try FileManager.default.removeItem(at: mv)
+        try "#!/bin/sh\nexec \(real) \"$@\"\n".write(to: mv, atomically: true, encoding: .utf8)
+        chmod(mv.path, 0o755)
+        #expect(try await host.writeFiles([revision, state], directoryMode: 0o700).map(\.change) == [.unchanged, .created])
+        #expect(try leftovers(root).isEmpty)
+    }
+
     private func mode(_ path: String) throws -> UInt16 {
         let attributes = try FileManager.default.attributesOfItem(atPath: path)
         return UInt16((attributes[.posixPermissions] as? Int) ?? -1)

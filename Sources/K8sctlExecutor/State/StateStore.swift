@@ -34,15 +34,22 @@ public struct StateStore: Sendable {
 
     /// Writes the state and the revision's inventory on every host (0600, in a 0700 directory).
     public func push(_ state: AppliedState, to hosts: [any RemoteHost]) async throws {
-        let files = [
-            NodeFile(path: AppliedState.statePath, content: state.encoded(), mode: 0o600, isSecret: false, origin: "state"),
-            NodeFile(path: AppliedState.revisionPath(state.revision), content: Array(state.inventory.utf8), mode: 0o600, origin: "state"),
-        ]
+        let files = Self.files(of: state)
         try await withThrowingTaskGroup(of: Void.self) { group in
             for host in hosts {
                 group.addTask { _ = try await host.writeFiles(files, backupDirectory: nil, directoryMode: 0o700) }
             }
             try await group.waitForAll()
         }
+    }
+
+    /// The revision's inventory first, `state.json` last. The writer renames directory by
+    /// directory in the order given (`revisions/` before its parent here), so a writer killed
+    /// between the two renames leaves the old state (or none) next to the new revision file —
+    /// `pullNoting` sees that host behind and the next apply records the state again — never a
+    /// state that names a revision whose file is missing.
+    static func files(of state: AppliedState) -> [NodeFile] {
+        [NodeFile(path: AppliedState.revisionPath(state.revision), content: Array(state.inventory.utf8), mode: 0o600, origin: "state"),
+         NodeFile(path: AppliedState.statePath, content: state.encoded(), mode: 0o600, isSecret: false, origin: "state")]
     }
 }
