@@ -22,16 +22,28 @@ public struct IPAddress: Sendable, Hashable, Comparable, CustomStringConvertible
         }
     }
 
+    /// Scans UTF-8 bytes: every accepted character is an ASCII digit or a dot, so any other byte
+    /// (multi-byte text included) refuses the address, as the character-wise rules did.
     private static func parseIPv4(_ text: Substring) -> [UInt8]? {
-        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 4 else { return nil }
         var out: [UInt8] = []
-        for part in parts {
+        out.reserveCapacity(4)
+        var value = 0, digits = 0, leadingZero = false
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: ".") {
+                guard digits > 0, out.count < 3 else { return nil }
+                out.append(UInt8(value))
+                value = 0; digits = 0; leadingZero = false
+                continue
+            }
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
             // Leading zeros are refused: "010" is octal to some tools and decimal to others.
-            guard !part.isEmpty, part.count <= 3, part.allSatisfy(\.isASCII), part.allSatisfy(\.isNumber),
-                  !(part.count > 1 && part.first == "0"), let value = UInt8(part) else { return nil }
-            out.append(value)
+            if digits == 0 { leadingZero = byte == UInt8(ascii: "0") } else if leadingZero { return nil }
+            digits += 1
+            value = value * 10 + Int(byte - UInt8(ascii: "0"))
+            guard digits <= 3, value <= 255 else { return nil }
         }
+        guard digits > 0, out.count == 3 else { return nil }
+        out.append(UInt8(value))
         return out
     }
 

@@ -4,11 +4,27 @@
 enum InputSyntax {
     /// RFC 1123 label/subdomain: what Kubernetes accepts as a Node name and etcd as a member name.
     static func isHostName(_ value: String) -> Bool {
-        guard !value.isEmpty, value.count <= 253 else { return false }
-        return value.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { label in
-            guard let first = label.first, let last = label.last, label.count <= 63 else { return false }
-            return isLowerAlnum(first) && isLowerAlnum(last) && label.allSatisfy { isLowerAlnum($0) || $0 == "-" }
+        // Over UTF-8 bytes: every accepted character is ASCII (a-z, 0-9, '-', '.'), so a
+        // multi-byte character is refused here as it was character by character, and for ASCII
+        // text the byte counts are the character counts.
+        let bytes = value.utf8
+        guard !bytes.isEmpty, bytes.count <= 253 else { return false }
+        var labelLength = 0
+        var previous: UInt8 = UInt8(ascii: ".")
+        for byte in bytes {
+            if byte == UInt8(ascii: ".") {
+                // An empty label, or one ending in '-'.
+                guard labelLength > 0, previous != UInt8(ascii: "-") else { return false }
+                labelLength = 0
+            } else {
+                let lowerAlnum = (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
+                guard lowerAlnum || (byte == UInt8(ascii: "-") && labelLength > 0) else { return false }
+                labelLength += 1
+                guard labelLength <= 63 else { return false }
+            }
+            previous = byte
         }
+        return labelLength > 0 && previous != UInt8(ascii: "-")
     }
 
     /// Kubernetes label key: optional DNS-subdomain prefix and `/`, then a name of ≤ 63 chars.

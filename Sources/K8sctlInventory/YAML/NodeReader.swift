@@ -61,15 +61,28 @@ struct MappingReader {
     /// The raw value for `key`, marking it known. `null` counts as absent.
     mutating func value(_ key: String) -> Node? {
         known.append(key)
-        guard let entry = entries.first(where: { $0.key == key }) else { return nil }
-        if case .scalar(let scalar) = entry.value, entry.value.null != nil || (scalar.string.isEmpty && scalar.style == .plain) {
-            return nil
-        }
-        context.record(childPath(key), entry.value)
-        return entry.value
+        // By position: `first(where:)` would copy (retain and release) every entry it passes.
+        guard let index = entries.firstIndex(where: { $0.key == key }) else { return nil }
+        let value = entries[index].value
+        if Self.isAbsent(value) { return nil }
+        context.record(childPath(key), value)
+        return value
     }
 
-    mutating func has(_ key: String) -> Bool { value(key) != nil }
+    mutating func has(_ key: String) -> Bool {
+        // Asked again after reading the value (`name`, `address`): its position is already recorded.
+        if known.contains(key), let index = entries.firstIndex(where: { $0.key == key }) {
+            known.append(key)  // as `value(_:)` does: the "known keys" hint lists every ask
+            return !Self.isAbsent(entries[index].value)
+        }
+        return value(key) != nil
+    }
+
+    /// `null`, `~` or an empty plain scalar: a key written without a value counts as absent.
+    private static func isAbsent(_ node: Node) -> Bool {
+        if case .scalar(let scalar) = node, node.null != nil || (scalar.string.isEmpty && scalar.style == .plain) { return true }
+        return false
+    }
 
     /// Whether `key` is written at all, with a `null` value too (`has` counts `null` as absent).
     mutating func declares(_ key: String) -> Bool {

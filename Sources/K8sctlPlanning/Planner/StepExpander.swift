@@ -4,7 +4,8 @@ import K8sctlModel
 /// ~95,000 instances, and a struct per instance (with its own `needs` array) cost an allocation,
 /// a copy into the planner's list and a copy out in order, each retaining every field.
 struct ExpandedSteps {
-    var steps: [PlanStep] = []
+    /// Optional so that ordering can move each step out of its slot instead of copying it.
+    var steps: [PlanStep?] = []
     /// Position of the host in the operation's rollout order, then of the step in its playbook.
     var hostRank: [Int] = []
     var stepRank: [Int] = []
@@ -97,6 +98,10 @@ struct StepExpander {
         result.reserveCapacity(total)
         var needs: [Int] = []
         var valuesCache: [Int: VariableValues] = [:]
+        // The variables every host of one cluster description shares (index 1: removed hosts).
+        let clusterValues = [false, true].map {
+            ClusterVariableValues(cluster: cluster(removed: $0), previous: previous, etcdEndpoint: endpointAddress)
+        }
         // Completed actions of host-independent steps, per step and cluster description.
         var shared: [Bool: StepAction] = [:]
         for (stepIndex, step) in playbook.steps.enumerated() {
@@ -109,8 +114,8 @@ struct StepExpander {
                 if !perHost, let done = shared[isRemoved] {
                     action = done
                 } else {
-                    let values = valuesCache[rank] ?? VariableValues(cluster: cluster(removed: isRemoved), previous: previous,
-                                                                     host: hosts[rank].host, etcdEndpoint: endpointAddress)
+                    let values = valuesCache[rank] ?? VariableValues(shared: clusterValues[isRemoved ? 1 : 0], cluster: cluster(removed: isRemoved),
+                                                                     host: hosts[rank].host)
                     valuesCache[rank] = values
                     action = concreteAction(step.action.substituting(values), removed: isRemoved)
                     if !perHost { shared[isRemoved] = action }

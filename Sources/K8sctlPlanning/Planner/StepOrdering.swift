@@ -7,15 +7,15 @@ enum StepOrdering {
     ///
     /// Works on `ExpandedSteps.needTargets` (positions in `steps`), not on ID strings: a plan of
     /// 10,000 hosts has ~200,000 steps, and hashing every ID again dominated planning. The steps
-    /// are moved into their order (swaps along the permutation's cycles), not copied: a copy
-    /// retains every field of every step and freeing the originals releases them again.
+    /// are moved into their order (taken out of their optional slots), not copied: a copy retains
+    /// every field of every step and freeing the originals releases them again.
     static func order(_ expanded: consuming ExpandedSteps) -> (steps: [PlanStep], diagnostics: [Diagnostic]) {
         var diagnostics: [Diagnostic] = []
-        let batch = expanded.steps.map(\.batch)
+        let batch = expanded.steps.map { $0!.batch }
         let needStart = expanded.needStart, needTargets = expanded.needTargets
         for index in expanded.steps.indices {
             for slot in needStart[index]..<needStart[index + 1] where batch[needTargets[slot]] > batch[index] {
-                let step = expanded.steps[index], need = step.needs[slot - needStart[index]]
+                let step = expanded.steps[index]!, need = step.needs[slot - needStart[index]]
                 diagnostics.append(.error("step \(step.id) (batch \(step.batch)) needs \(need), which runs in a later batch (\(batch[needTargets[slot]]))", at: nil,
                                           hint: "the playbook's needs do not fit the rollout order; check '@all' and '@previous' edges"))
             }
@@ -34,8 +34,8 @@ enum StepOrdering {
                     stack[stack.count - 1].next += 1
                     let child = needTargets[next]
                     if state[child] == 1 {
-                        let path = stack.map { expanded.steps[$0.node].id }
-                        let childID = expanded.steps[child].id
+                        let path = stack.map { expanded.steps[$0.node]!.id }
+                        let childID = expanded.steps[child]!.id
                         let cycle = Array(path[path.firstIndex(of: childID)!...]) + [childID]
                         diagnostics.append(.error("dependency cycle: " + cycle.joined(separator: " → "), at: nil,
                                                   hint: "remove one of these needs from the playbook"))
@@ -59,25 +59,17 @@ enum StepOrdering {
         // Sort keys in one flat array: comparing whole steps would copy (retain) them each time.
         let keys = (0..<count).map { (batch[$0], depth[$0], expanded.hostRank[$0], expanded.stepRank[$0]) }
         let sorted = (0..<count).sorted { keys[$0] < keys[$1] }
-        var steps = expanded.steps
-        expanded = ExpandedSteps()  // `steps` is now the only reference: the swaps below move, not copy
-        permute(&steps, to: sorted)
-        return (steps, diagnostics)
+        var slots = expanded.steps
+        expanded = ExpandedSteps()  // `slots` is now the only reference: taking from it moves, not copies
+        return (moved(from: &slots, in: sorted), diagnostics)
     }
 
-    /// Rearranges `values` so that `values[i]` becomes the old `values[order[i]]`, by swaps along
-    /// the cycles of the permutation.
-    static func permute<T>(_ values: inout [T], to order: [Int]) {
-        var placed = [Bool](repeating: false, count: values.count)
-        for start in values.indices where !placed[start] {
-            var position = start
-            while true {
-                placed[position] = true
-                let source = order[position]
-                if source == start { break }
-                values.swapAt(position, source)
-                position = source
-            }
-        }
+    /// `slots[order[0]], slots[order[1]], …`, each moved out of its slot (left nil): no retain or
+    /// release per field, which a copy (or `swapAt`, which copies through a temporary) costs.
+    static func moved<T>(from slots: inout [T?], in order: [Int]) -> [T] {
+        var result: [T] = []
+        result.reserveCapacity(order.count)
+        for source in order { result.append(slots[source].take()!) }
+        return result
     }
 }

@@ -86,14 +86,93 @@ public enum PlaybookVariable: String, Sendable, Hashable, CaseIterable {
 }
 
 /// The values of every variable for one host of one plan.
+///
+/// Split in two because a plan fills them in for every host: the values shared by all hosts of one
+/// cluster description are built once (`ClusterVariableValues`) and each host adds only its own.
 public struct VariableValues: Sendable {
-    public var scalars: [String: String]
-    public var lists: [String: [String]]
+    let shared: ClusterVariableValues
+    let cluster: Cluster
+    let host: Host
+    let hostName: String
+    let hostAddress: String
 
     public init(cluster: Cluster, previous: Cluster?, host: Host, etcdEndpoint: String = "") {
+        self.init(shared: ClusterVariableValues(cluster: cluster, previous: previous, etcdEndpoint: etcdEndpoint),
+                  cluster: cluster, host: host)
+    }
+
+    init(shared: ClusterVariableValues, cluster: Cluster, host: Host) {
+        self.shared = shared
+        self.cluster = cluster
+        self.host = host
+        hostName = host.name
+        hostAddress = host.clusterAddress.description
+    }
+
+    /// Computed when a parameter asks (few steps do; building them for every host was wasted work).
+    var hostLabels: [String] { cluster.nodeLabels(for: host).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" } }
+    var hostTaints: [String] { cluster.nodeTaints(for: host).map(\.description).sorted() }
+
+    /// Every scalar variable by name.
+    public var scalars: [String: String] {
+        shared.scalars.merging([PlaybookVariable.hostName.rawValue: hostName,
+                                PlaybookVariable.hostAddress.rawValue: hostAddress]) { _, host in host }
+    }
+
+    /// Every list variable by name.
+    public var lists: [String: [String]] {
+        [PlaybookVariable.hostLabels.rawValue: hostLabels, PlaybookVariable.hostTaints.rawValue: hostTaints]
+    }
+
+    private func scalar(named name: String) -> String? {
+        switch name {
+        case PlaybookVariable.hostName.rawValue: hostName
+        case PlaybookVariable.hostAddress.rawValue: hostAddress
+        default: shared.scalars[name]
+        }
+    }
+
+    private func list(named name: String) -> [String]? {
+        switch name {
+        case PlaybookVariable.hostLabels.rawValue: hostLabels
+        case PlaybookVariable.hostTaints.rawValue: hostTaints
+        default: nil
+        }
+    }
+
+    /// `text` with every `{{name}}` replaced. Names were checked at load time.
+    public func substitute(_ text: String) -> String {
+        var result = ""
+        var replaced = false
+        let tail = PlaybookVariable.forEachReference(in: text) { before, name in
+            replaced = true
+            result += before
+            result += scalar(named: name) ?? list(named: name)?.joined(separator: ",") ?? ""
+        }
+        return replaced ? result + tail : text
+    }
+
+    /// An argv with list variables spread over several elements.
+    public func substitute(argv: [String]) -> [String] {
+        argv.flatMap { element -> [String] in
+            // Most elements are plain words: no `{` byte means no reference (the common case, per host).
+            guard element.utf8.contains(UInt8(ascii: "{")) else { return [element] }
+            let names = PlaybookVariable.references(in: element)
+            if names.count == 1, element.trimmingCharacters(in: .whitespaces) == "{{\(names[0])}}" || element == "{{ \(names[0]) }}",
+               let list = list(named: names[0]) {
+                return list
+            }
+            return [substitute(element)]
+        }
+    }
+}
+
+/// The variables whose values are the same for every host planned against one cluster description.
+struct ClusterVariableValues: Sendable {
+    let scalars: [String: String]
+
+    init(cluster: Cluster, previous: Cluster?, etcdEndpoint: String) {
         scalars = [
-            PlaybookVariable.hostName.rawValue: host.name,
-            PlaybookVariable.hostAddress.rawValue: host.clusterAddress.description,
             PlaybookVariable.kubernetesVersion.rawValue: cluster.kubernetes.version.description,
             PlaybookVariable.previousKubernetesVersion.rawValue: (previous ?? cluster).kubernetes.version.description,
             PlaybookVariable.etcdVersion.rawValue: cluster.etcdVersion.description,
@@ -108,34 +187,6 @@ public struct VariableValues: Sendable {
             PlaybookVariable.proxyManifestPath.rawValue:
                 "/etc/kubernetes/manifests/\(cluster.controlPlane.endpoint.proxy.rawValue)-apiserver-proxy.yaml",
         ]
-        lists = [
-            PlaybookVariable.hostLabels.rawValue: cluster.nodeLabels(for: host).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" },
-            PlaybookVariable.hostTaints.rawValue: cluster.nodeTaints(for: host).map(\.description).sorted(),
-        ]
-    }
-
-    /// `text` with every `{{name}}` replaced. Names were checked at load time.
-    public func substitute(_ text: String) -> String {
-        var result = ""
-        var replaced = false
-        let tail = PlaybookVariable.forEachReference(in: text) { before, name in
-            replaced = true
-            result += before
-            result += scalars[name] ?? lists[name]?.joined(separator: ",") ?? ""
-        }
-        return replaced ? result + tail : text
-    }
-
-    /// An argv with list variables spread over several elements.
-    public func substitute(argv: [String]) -> [String] {
-        argv.flatMap { element -> [String] in
-            let names = PlaybookVariable.references(in: element)
-            if names.count == 1, element.trimmingCharacters(in: .whitespaces) == "{{\(names[0])}}" || element == "{{ \(names[0]) }}",
-               let list = lists[names[0]] {
-                return list
-            }
-            return [substitute(element)]
-        }
     }
 }
 
