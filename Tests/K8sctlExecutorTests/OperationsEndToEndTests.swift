@@ -205,12 +205,12 @@ struct OperationsEndToEndTests {
                     """)
                 #expect(restored.succeeded, "\(node.name): undo failed: \(restored.stderr)")
             }
-            var healthy = 0
-            for _ in 0..<30 where healthy < 2 {
-                healthy = try Lifecycle.healthyCount(cluster, via: n1, endpoints: two.nodes)
-                if healthy < 2 { Thread.sleep(forTimeInterval: 1) }
+            var healthyMembers = 0
+            for _ in 0..<30 where healthyMembers < 2 {
+                healthyMembers = try Lifecycle.healthyCount(cluster, via: n1, endpoints: two.nodes)
+                if healthyMembers < 2 { Thread.sleep(forTimeInterval: 1) }
             }
-            #expect(healthy == 2, "etcd did not come back on the data reset moved aside")
+            #expect(healthyMembers == 2, "etcd did not come back on the data reset moved aside")
             let kept = try Self.etcdctl(cluster, n2, ["get", "k8sctl-reset-probe", "--print-value-only"]).stdout
             #expect(kept.trimmingCharacters(in: .whitespacesAndNewlines) == probe, "the key written before the reset: \(kept)")
 
