@@ -35,7 +35,9 @@ while (($#)); do
   esac
 done
 [[ $(id -u) == 0 ]] || { echo "bench/fleet.sh: needs root (test nodes)" >&2; exit 2; }
-PREFIX=fbench
+# A prefix of this run's own (pid in hex): another engineer's run of this script, or any other group
+# of test nodes, is never taken down by this one.
+PREFIX=fb$(printf '%x' $$)
 WORK=$(mktemp -d /tmp/k8sctl-fleet-XXXXXX)
 cleanup() { "$ROOT/scripts/testnodes" down --name "$PREFIX" >/dev/null 2>&1 || true; rm -rf "$WORK"; }
 trap cleanup EXIT INT TERM
@@ -201,7 +203,7 @@ for N in $NODES; do
     grep -q ' 0 changed' "$WORK/noop.log" || { log "the re-apply changed something:"; tail -3 "$WORK/noop.log" >&2; exit 1; }
     floorsum+=("$("$ROOT/bench/ssh-floor.sh" --nodes "$nodes_json" --sha256 "$WORK/sums")")
     floorcopy+=("$(copy_floor "$config")")
-    log "N=$N run $run: floor ${floor[-1]} s, floor+sha256 ${floorsum[-1]} s, floor+copy ${floorcopy[-1]} s, k8sctl fresh ${fresh[-1]} s, no-op ${noop[-1]} s"
+    log "N=$N run $run (load $(cut -d' ' -f1-3 /proc/loadavg)): floor ${floor[-1]} s, floor+sha256 ${floorsum[-1]} s, floor+copy ${floorcopy[-1]} s, k8sctl fresh ${fresh[-1]} s, no-op ${noop[-1]} s"
   done
   if [[ $ANSIBLE == yes && $N -le $ANSIBLE_MAX ]]; then
     write_ansible "$nodes_json" "$N"
@@ -209,10 +211,11 @@ for N in $NODES; do
       wipe_nodes "$config"
       t0=$(now); ANSIBLE_CONFIG=$WORK/ansible/ansible.cfg ansible-playbook "$WORK/ansible/playbook.yaml" >"$WORK/ansible.log" 2>&1 \
         || { tail -30 "$WORK/ansible.log" >&2; exit 1; }; afresh+=("$(since "$t0")")
+      log "N=$N Ansible run $run: fresh ${afresh[-1]} s (load $(cut -d' ' -f1-3 /proc/loadavg))"
       t0=$(now); ANSIBLE_CONFIG=$WORK/ansible/ansible.cfg ansible-playbook "$WORK/ansible/playbook.yaml" >"$WORK/ansible.log" 2>&1 \
         || { tail -30 "$WORK/ansible.log" >&2; exit 1; }; anoop+=("$(since "$t0")")
       grep -q 'changed=0' "$WORK/ansible.log" || log "warning: the Ansible re-run reported changes"
-      log "N=$N Ansible run $run: fresh ${afresh[-1]} s, no-op ${anoop[-1]} s"
+      log "N=$N Ansible run $run: fresh ${afresh[-1]} s, no-op ${anoop[-1]} s (load $(cut -d' ' -f1-3 /proc/loadavg))"
     done
   fi
   mf=$(median "${floor[@]}") ms=$(median "${floorsum[@]}") mc=$(median "${floorcopy[@]}") mk=$(median "${fresh[@]}") mn=$(median "${noop[@]}")
