@@ -54,6 +54,32 @@ median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {if (NR%2) print a
 # CPU seconds used by every process of the nodes (their cgroup tree, systemd included) and by the
 # whole machine (busy time of all cores, from /proc/stat): what else ran beside the install.
 nodes_cpu() { awk '/^usage_usec/ {printf "%.3f", $2 / 1e6}' "/sys/fs/cgroup/unified/k8sctl-testnodes/$PREFIX/cpu.stat" 2>/dev/null || echo 0; }
+# CPU seconds per unit inside the nodes, summed over nodes (payload/system.slice/<unit>, init.scope…;
+# "supervisor" is systemd-nspawn itself), as JSON; the difference of two snapshots is the install's.
+units_cpu() {
+  python3 - "/sys/fs/cgroup/unified/k8sctl-testnodes/$PREFIX" <<'PY'
+import json, os, sys
+root, totals = sys.argv[1], {}
+for node in os.listdir(root):
+    base = os.path.join(root, node)
+    if not os.path.isdir(base):
+        continue
+    for parent in ("payload/system.slice", "payload"):
+        directory = os.path.join(base, parent)
+        if not os.path.isdir(directory):
+            continue
+        for name in os.listdir(directory):
+            stat = os.path.join(directory, name, "cpu.stat")
+            if name == "system.slice" or not os.path.isfile(stat):
+                continue
+            usec = int(next(l.split()[1] for l in open(stat) if l.startswith("usage_usec")))
+            totals[name] = totals.get(name, 0) + usec / 1e6
+    stat = os.path.join(base, "supervisor", "cpu.stat")
+    if os.path.isfile(stat):
+        totals["(systemd-nspawn)"] = totals.get("(systemd-nspawn)", 0) + int(next(l.split()[1] for l in open(stat) if l.startswith("usage_usec"))) / 1e6
+print(json.dumps(totals))
+PY
+}
 machine_cpu() { awk -v hz="$(getconf CLK_TCK)" '/^cpu / {printf "%.3f", ($2 + $3 + $4 + $7 + $8 + $9) / hz}' /proc/stat; }
 mem_used_mib() { awk '/MemTotal/ {t=$2} /MemAvailable/ {a=$2} END {printf "%d", (t-a)/1024}' /proc/meminfo; }
 
@@ -105,7 +131,7 @@ for run in $(seq 1 "$RUNS"); do
 
   log "run $run: booted in ${boots[-1]} s; k8sctl apply (load $(cut -d' ' -f1-3 /proc/loadavg))"
   load_install=$(cut -d' ' -f1 /proc/loadavg)
-  n0=$(nodes_cpu) m0=$(machine_cpu)
+  n0=$(nodes_cpu) m0=$(machine_cpu); units_cpu >"$WORK/units-before.json"
   if ! figures=$(timed_apply "$inventory" "$WORK/install.jsonl"); then
     log "the install failed:"; grep -v '"event": "step".*"status": "ok"' "$WORK/install.jsonl" | tail -30 >&2
     [[ -z $KEEP ]] || { mkdir -p "$KEEP"; cp "$WORK/install.jsonl" "$KEEP/"; }
@@ -113,6 +139,7 @@ for run in $(seq 1 "$RUNS"); do
   fi
   read -r wall cpu <<<"$figures"; installs+=("$wall"); install_cpu+=("$cpu")
   node_cpu+=("$(echo "$(nodes_cpu) - $n0" | bc)") all_cpu+=("$(echo "$(machine_cpu) - $m0" | bc)")
+  units_cpu >"$WORK/units-after.json"
   mem_installed+=("$(( $(mem_used_mib) - before ))")
   log "run $run: install ${wall} s (k8sctl CPU ${cpu} s, the nodes' CPU ${node_cpu[-1]} s, all the machine's ${all_cpu[-1]} s); no-op re-apply"
   figures=$(timed_apply "$inventory" "$WORK/noop.jsonl") || { tail -20 "$WORK/noop.jsonl" >&2; exit 1; }
@@ -142,6 +169,20 @@ echo
 echo "Where the last install's time went (from its --output json stream; phases and batches by the"
 echo "arrival time of their events, steps as reported by k8sctl, summed over hosts):"
 python3 "$ROOT/bench/apply-timeline.py" "$WORK/install.jsonl"
+echo
+echo "The nodes' CPU during the last install, by unit (summed over the $N nodes; ssh.service holds"
+echo "every command k8sctl ran, with its shell and the processes it started):"
+python3 - "$WORK/units-before.json" "$WORK/units-after.json" <<'PY'
+import json, sys
+before, after = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+rows = sorted(((after[k] - before.get(k, 0), k) for k in after), reverse=True)
+total = sum(r[0] for r in rows)
+print("\n| unit | CPU s | share |\n|---|---:|---:|")
+for seconds, name in rows:
+    if seconds >= 0.05 * total / 10:
+        print(f"| {name} | {seconds:.1f} | {100 * seconds / total:.0f} % |")
+print(f"| **all** | **{total:.1f}** | |")
+PY
 echo
 echo "The no-op re-apply:"
 python3 "$ROOT/bench/apply-timeline.py" --phases-only "$WORK/noop.jsonl"
