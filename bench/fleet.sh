@@ -22,6 +22,7 @@
 # Prints a markdown table. Uses a release build of k8sctl (built if missing). Root only.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+. "$ROOT/bench/lib.sh"
 NODES="10 50 100" RUNS=3 ANSIBLE_RUNS=1 ANSIBLE_MAX=50 CP=3 ANSIBLE=yes
 while (($#)); do
   case $1 in
@@ -35,12 +36,7 @@ while (($#)); do
   esac
 done
 [[ $(id -u) == 0 ]] || { echo "bench/fleet.sh: needs root (test nodes)" >&2; exit 2; }
-# A prefix of this run's own (pid in hex): another engineer's run of this script, or any other group
-# of test nodes, is never taken down by this one.
-PREFIX=fb$(printf '%x' $$)
-WORK=$(mktemp -d /tmp/k8sctl-fleet-XXXXXX)
-cleanup() { "$ROOT/scripts/testnodes" down --name "$PREFIX" >/dev/null 2>&1 || true; rm -rf "$WORK"; }
-trap cleanup EXIT INT TERM
+own_test_nodes fb fleet
 log() { echo "[fleet] $*" >&2; }
 
 if [[ ! -x $ROOT/.build/release/k8sctl ]]; then
@@ -54,9 +50,6 @@ if [[ $ANSIBLE == yes ]] && ! command -v ansible-playbook >/dev/null; then
   python3 -m pip install --quiet ansible-core >&2
 fi
 
-now() { date +%s.%N; }
-since() { echo "$(now) - $1" | bc; }
-median() { (($#)) || { echo -; return; }; printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {if (NR==0) print "-"; else if (NR%2) print a[(NR+1)/2]; else printf "%.3f\n", (a[NR/2]+a[NR/2+1])/2}'; }
 ratio() { if [[ $1 == - || $2 == - ]]; then echo "-"; else printf '%.1f' "$(echo "scale=3; $1 / $2" | bc)"; fi; }
 fmt() { if [[ $1 == - ]]; then echo "-"; else printf '%.2f' "$1"; fi; }
 

@@ -36,21 +36,13 @@ while (($#)); do
   esac
 done
 [[ $(id -u) == 0 ]] || { echo "bench/install-50.sh: needs root (nspawn test nodes)" >&2; exit 2; }
-# A prefix of this run's own (pid in hex): another engineer's run of this script, or any other group
-# of test nodes, is never taken down by this one.
-PREFIX=ib$(printf '%x' $$)
-WORK=$(mktemp -d /tmp/k8sctl-install-XXXXXX)
-cleanup() { "$ROOT/scripts/testnodes" down --name "$PREFIX" >/dev/null 2>&1 || true; rm -rf "$WORK"; }
-trap cleanup EXIT INT TERM
+own_test_nodes ib install
 log() { echo "[install] $*" >&2; }
 
 release_k8sctl install-50.sh
 export K8SCTL_TEMPLATES=$ROOT/templates K8SCTL_PLAYBOOKS=$ROOT/playbooks
 "$ROOT/scripts/test-artifacts" "$WORK/artifacts" 1.31.4 >/dev/null
 
-now() { date +%s.%N; }
-since() { echo "$(now) - $1" | bc; }
-median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else printf "%.3f\n", (a[NR/2]+a[NR/2+1])/2}'; }
 # CPU seconds used by every process of the nodes (their cgroup tree, systemd included) and by the
 # whole machine (busy time of all cores, from /proc/stat): what else ran beside the install.
 nodes_cpu() { awk '/^usage_usec/ {printf "%.3f", $2 / 1e6}' "/sys/fs/cgroup/unified/k8sctl-testnodes/$PREFIX/cpu.stat" 2>/dev/null || echo 0; }
