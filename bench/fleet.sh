@@ -22,6 +22,7 @@
 # Prints a markdown table. Uses a release build of k8sctl (built if missing). Root only.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+. "$ROOT/bench/lib.sh"
 NODES="10 50 100" RUNS=3 ANSIBLE_RUNS=1 ANSIBLE_MAX=50 CP=3 ANSIBLE=yes
 while (($#)); do
   case $1 in
@@ -35,10 +36,7 @@ while (($#)); do
   esac
 done
 [[ $(id -u) == 0 ]] || { echo "bench/fleet.sh: needs root (test nodes)" >&2; exit 2; }
-PREFIX=fbench
-WORK=$(mktemp -d /tmp/k8sctl-fleet-XXXXXX)
-cleanup() { "$ROOT/scripts/testnodes" down --name "$PREFIX" >/dev/null 2>&1 || true; rm -rf "$WORK"; }
-trap cleanup EXIT INT TERM
+own_test_nodes fb fleet
 log() { echo "[fleet] $*" >&2; }
 
 if [[ ! -x $ROOT/.build/release/k8sctl ]]; then
@@ -52,9 +50,6 @@ if [[ $ANSIBLE == yes ]] && ! command -v ansible-playbook >/dev/null; then
   python3 -m pip install --quiet ansible-core >&2
 fi
 
-now() { date +%s.%N; }
-since() { echo "$(now) - $1" | bc; }
-median() { (($#)) || { echo -; return; }; printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {if (NR==0) print "-"; else if (NR%2) print a[(NR+1)/2]; else printf "%.3f\n", (a[NR/2]+a[NR/2+1])/2}'; }
 ratio() { if [[ $1 == - || $2 == - ]]; then echo "-"; else printf '%.1f' "$(echo "scale=3; $1 / $2" | bc)"; fi; }
 fmt() { if [[ $1 == - ]]; then echo "-"; else printf '%.2f' "$1"; fi; }
 
@@ -201,7 +196,7 @@ for N in $NODES; do
     grep -q ' 0 changed' "$WORK/noop.log" || { log "the re-apply changed something:"; tail -3 "$WORK/noop.log" >&2; exit 1; }
     floorsum+=("$("$ROOT/bench/ssh-floor.sh" --nodes "$nodes_json" --sha256 "$WORK/sums")")
     floorcopy+=("$(copy_floor "$config")")
-    log "N=$N run $run: floor ${floor[-1]} s, floor+sha256 ${floorsum[-1]} s, floor+copy ${floorcopy[-1]} s, k8sctl fresh ${fresh[-1]} s, no-op ${noop[-1]} s"
+    log "N=$N run $run (load $(cut -d' ' -f1-3 /proc/loadavg)): floor ${floor[-1]} s, floor+sha256 ${floorsum[-1]} s, floor+copy ${floorcopy[-1]} s, k8sctl fresh ${fresh[-1]} s, no-op ${noop[-1]} s"
   done
   if [[ $ANSIBLE == yes && $N -le $ANSIBLE_MAX ]]; then
     write_ansible "$nodes_json" "$N"
@@ -209,10 +204,11 @@ for N in $NODES; do
       wipe_nodes "$config"
       t0=$(now); ANSIBLE_CONFIG=$WORK/ansible/ansible.cfg ansible-playbook "$WORK/ansible/playbook.yaml" >"$WORK/ansible.log" 2>&1 \
         || { tail -30 "$WORK/ansible.log" >&2; exit 1; }; afresh+=("$(since "$t0")")
+      log "N=$N Ansible run $run: fresh ${afresh[-1]} s (load $(cut -d' ' -f1-3 /proc/loadavg))"
       t0=$(now); ANSIBLE_CONFIG=$WORK/ansible/ansible.cfg ansible-playbook "$WORK/ansible/playbook.yaml" >"$WORK/ansible.log" 2>&1 \
         || { tail -30 "$WORK/ansible.log" >&2; exit 1; }; anoop+=("$(since "$t0")")
       grep -q 'changed=0' "$WORK/ansible.log" || log "warning: the Ansible re-run reported changes"
-      log "N=$N Ansible run $run: fresh ${afresh[-1]} s, no-op ${anoop[-1]} s"
+      log "N=$N Ansible run $run: fresh ${afresh[-1]} s, no-op ${anoop[-1]} s (load $(cut -d' ' -f1-3 /proc/loadavg))"
     done
   fi
   mf=$(median "${floor[@]}") ms=$(median "${floorsum[@]}") mc=$(median "${floorcopy[@]}") mk=$(median "${fresh[@]}") mn=$(median "${noop[@]}")

@@ -8,3 +8,19 @@ release_k8sctl() {
   K8SCTL="$ROOT/.build/release/k8sctl"
   [ -x "$K8SCTL" ] || { echo "$1: $K8SCTL missing (run without SKIP_BUILD)" >&2; exit 2; }
 }
+
+# Wall-clock timing: t0=$(now); …; since "$t0" prints the seconds in between.
+now() { date +%s.%N; }
+since() { echo "$(now) - $1" | bc; }
+# The median of the arguments ("-" when there are none).
+median() { (($#)) || { echo -; return; }; printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else printf "%.3f\n", (a[NR/2]+a[NR/2+1])/2}'; }
+
+# Test nodes of this run's own: sets PREFIX to BASE + this shell's pid in hex (so another engineer's
+# run of the same script, or any other group, is never taken down by this one) and WORK to a scratch
+# directory; on exit the group is taken down and WORK removed. Usage: own_test_nodes BASE NAME
+own_test_nodes() {
+  PREFIX=$1$(printf '%x' $$)
+  WORK=$(mktemp -d "/tmp/k8sctl-$2-XXXXXX")
+  trap 'remove_own_test_nodes' EXIT INT TERM
+}
+remove_own_test_nodes() { "$ROOT/scripts/testnodes" down --name "$PREFIX" >/dev/null 2>&1 || true; rm -rf "$WORK"; }

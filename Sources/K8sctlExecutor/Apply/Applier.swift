@@ -49,16 +49,27 @@ public struct Applier: Sendable {
         }
         do {
             let report = try await applyLocked(request, pool: pool, controlPlane: controlPlane, holder: lock.holder, started: started)
-            // Through live connections: a control-plane connection lost during the run is reconnected
-            // so the lock is not left behind.
-            await lock.release(on: await pool.liveConnections(desired.controlPlaneHosts))
+            await release(lock, pool: pool, on: desired.controlPlaneHosts)
             await pool.closeAll()
             return report
         } catch {
-            await lock.release(on: await pool.liveConnections(desired.controlPlaneHosts))
+            await release(lock, pool: pool, on: desired.controlPlaneHosts)
             await pool.closeAll()
             throw error
         }
+    }
+
+    /// Releases the lock through the run's connections, and through a new one where that fails: a
+    /// control-plane connection lost during the run must not leave the lock behind. The release is
+    /// its own liveness check, so a run whose connections are fine pays no round trip for one
+    /// (`liveConnections` first cost one per control-plane host on every apply, no-op included).
+    private func release(_ lock: ClusterLock, pool: HostPool, on hosts: [K8sctlModel.Host]) async {
+        let failed = Set(await lock.release(on: await connections(pool, hosts)))
+        let connected = Set(await pool.connections.keys)
+        let retry = hosts.filter { failed.contains($0.name) || !connected.contains($0.name) }
+        guard !retry.isEmpty else { return }
+        // liveConnections finds the dead connections again (its check fails) and replaces them.
+        await lock.release(on: await pool.liveConnections(retry))
     }
 
     private func applyLocked(_ request: ApplyRequest, pool: HostPool, controlPlane: [any RemoteHost], holder: String,

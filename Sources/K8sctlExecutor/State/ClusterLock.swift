@@ -90,12 +90,21 @@ public struct ClusterLock: Sendable {
 
     /// Releases the lock where this holder holds it. Never throws: a failed release leaves a lock that
     /// `k8sctl unlock` breaks.
-    public func release(on hosts: [any RemoteHost]) async {
+    /// - Returns: the hosts where the release could not run at all (the connection failed), so the
+    ///   caller can try those again through a new connection.
+    @discardableResult
+    public func release(on hosts: [any RemoteHost]) async -> [String] {
         let holder = self.holder
-        await withTaskGroup(of: Void.self) { group in
+        return await withTaskGroup(of: String?.self) { group in
             for host in hosts {
-                group.addTask { _ = try? await host.run(RemoteCommand(["/bin/sh", "-c", Self.releaseScript, "k8sctl-unlock", holder])) }
+                group.addTask {
+                    // Bounded as HostPool's liveness check is: a silent host must not hold up the exit.
+                    let command = RemoteCommand(["/bin/sh", "-c", Self.releaseScript, "k8sctl-unlock", holder], timeout: .seconds(10))
+                    do { _ = try await host.run(command); return nil }
+                    catch { return host.name }
+                }
             }
+            return await group.reduce(into: [String]()) { if let name = $1 { $0.append(name) } }
         }
     }
 
