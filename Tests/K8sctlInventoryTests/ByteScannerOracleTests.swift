@@ -36,7 +36,8 @@ struct ByteScannerOracleTests {
     static let addressPieces = ["0", "1", "9", "10", "25", "255", "256", "00", "01", "999", "1000", ".", "..", "-", "a",
                                 "١", "٣", "\u{301}", "é", " ", ":", "172.16.0.1", ""]
 
-    static let octetPieces = ["0", "1", "9", "10", "25", "99", "100", "199", "255", "256", "00", "01", "1000", "", "a", "١"]
+    /// Mostly valid octets, and the near misses (leading zeros, 256, a digit of another script).
+    static let octetPieces = ["0", "1", "9", "10", "25", "255", "172", "256", "01", "٣"]
 
     @Test func isHostName_matchesTheCharacterWiseCheck_onSeededStrings() {
         var rng = SeededGenerator(state: 53)
@@ -57,10 +58,11 @@ struct ByteScannerOracleTests {
         var rng = SeededGenerator(state: 54)
         var parsed = 0
         for _ in 0..<4000 {
-            // Half dotted quads of octet-like pieces (so that many parse), half free concatenations.
+            // Every other string is four pieces joined by dots, so that enough of them parse for the
+            // accepting paths to be compared too (free concatenation parsed 26 of 4,000).
             let text = Bool.random(using: &rng)
-                ? (0..<4).map { _ in Self.octetPieces.randomElement(using: &rng)! }.joined(separator: ".")
-                : (0..<Int.random(in: 0...8, using: &rng)).map { _ in Self.addressPieces.randomElement(using: &rng)! }.joined()
+                ? (0..<Int.random(in: 0...8, using: &rng)).map { _ in Self.addressPieces.randomElement(using: &rng)! }.joined()
+                : (0..<4).map { _ in Self.octetPieces.randomElement(using: &rng)! }.joined(separator: ".")
             let expected = Self.oracleIPv4(text)
             // Text without ':' is never IPv6, so the whole initialiser answers for the IPv4 parser.
             if !text.contains(":") { #expect(IPAddress(text)?.bytes == expected, "\(text.debugDescription)") }
