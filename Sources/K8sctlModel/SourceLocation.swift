@@ -25,6 +25,8 @@ public struct SourceMap: Sendable, Hashable, Codable {
         self.positions = positions
     }
 
+    public mutating func reserveCapacity(_ count: Int) { positions.reserveCapacity(count) }
+
     public mutating func record(_ path: String, _ location: SourceLocation) {
         positions[path] = location
     }

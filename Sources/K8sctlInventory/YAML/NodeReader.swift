@@ -10,6 +10,9 @@ final class LoadContext {
     init(document: YAMLDocument) {
         self.document = document
         self.sourceMap = SourceMap(file: document.file)
+        // At most one position per value node (about half the nodes: keys are nodes too), sized
+        // once instead of rehashed as it grows (~40,000 entries for 5,000 hosts).
+        sourceMap.reserveCapacity(document.nodeCount / 2 + 16)
     }
 
     func error(_ message: String, at node: Node?, hint: String? = nil) {
@@ -32,7 +35,11 @@ struct MappingReader {
     let context: LoadContext
     let node: Node
     let path: String
-    private let entries: [(key: String, keyNode: Node, value: Node)]
+    /// The entries as three parallel arrays: looking a key up compares strings only, where an
+    /// array of (key, keyNode, value) tuples copied (retained) each entry it passed.
+    private let keyNames: [String]
+    private let keyNodes: [Node]
+    private let valueNodes: [Node]
     private var known: [String] = []
 
     /// Returns nil (and reports) when `node` is not a mapping.
@@ -44,15 +51,22 @@ struct MappingReader {
         self.context = context
         self.node = node
         self.path = path
-        var entries: [(String, Node, Node)] = []
+        var keyNames: [String] = [], keyNodes: [Node] = [], valueNodes: [Node] = []
+        keyNames.reserveCapacity(mapping.count)
+        keyNodes.reserveCapacity(mapping.count)
+        valueNodes.reserveCapacity(mapping.count)
         for (key, value) in mapping {
             guard case .scalar(let scalar) = key else {
                 context.error("keys must be plain strings", at: key)
                 continue
             }
-            entries.append((scalar.string, key, value))
+            keyNames.append(scalar.string)
+            keyNodes.append(key)
+            valueNodes.append(value)
         }
-        self.entries = entries
+        self.keyNames = keyNames
+        self.keyNodes = keyNodes
+        self.valueNodes = valueNodes
         context.record(path, node)
     }
 
@@ -61,9 +75,8 @@ struct MappingReader {
     /// The raw value for `key`, marking it known. `null` counts as absent.
     mutating func value(_ key: String) -> Node? {
         known.append(key)
-        // By position: `first(where:)` would copy (retain and release) every entry it passes.
-        guard let index = entries.firstIndex(where: { $0.key == key }) else { return nil }
-        let value = entries[index].value
+        guard let index = keyNames.firstIndex(of: key) else { return nil }
+        let value = valueNodes[index]
         if Self.isAbsent(value) { return nil }
         context.record(childPath(key), value)
         return value
@@ -71,9 +84,9 @@ struct MappingReader {
 
     mutating func has(_ key: String) -> Bool {
         // Asked again after reading the value (`name`, `address`): its position is already recorded.
-        if known.contains(key), let index = entries.firstIndex(where: { $0.key == key }) {
+        if known.contains(key), let index = keyNames.firstIndex(of: key) {
             known.append(key)  // as `value(_:)` does: the "known keys" hint lists every ask
-            return !Self.isAbsent(entries[index].value)
+            return !Self.isAbsent(valueNodes[index])
         }
         return value(key) != nil
     }
@@ -153,7 +166,7 @@ struct MappingReader {
     mutating func stringMap(_ key: String) -> [String: String] {
         guard var reader = mapping(key) else { return [:] }
         var result: [String: String] = [:]
-        for entry in reader.entries {
+        for entry in reader.keys {
             reader.known.append(entry.key)
             guard case .scalar(let scalar) = entry.value else {
                 context.error("'\(reader.childPath(entry.key))' must be a string, found \(MappingReader.describe(entry.value))", at: entry.value)
@@ -175,16 +188,17 @@ struct MappingReader {
     }
 
     /// All keys of this mapping, in document order (for maps whose keys are data).
-    var keys: [(key: String, keyNode: Node, value: Node)] { entries }
+    var keys: [(key: String, keyNode: Node, value: Node)] { keyNames.indices.map { (keyNames[$0], keyNodes[$0], valueNodes[$0]) } }
 
     /// Marks every key as known: for mappings whose keys are data, not schema.
-    mutating func acceptAllKeys() { known.append(contentsOf: entries.map(\.key)) }
+    mutating func acceptAllKeys() { known.append(contentsOf: keyNames) }
 
     /// Reports keys that were never read.
     func finish() {
-        for entry in entries where !known.contains(entry.key) {
-            let suggestion = NearestName.closest(to: entry.key, in: known)
-            context.error("unknown key '\(entry.key)' in '\(path.isEmpty ? "document" : path)'", at: entry.keyNode,
+        for index in keyNames.indices where !known.contains(keyNames[index]) {
+            let key = keyNames[index]
+            let suggestion = NearestName.closest(to: key, in: known)
+            context.error("unknown key '\(key)' in '\(path.isEmpty ? "document" : path)'", at: keyNodes[index],
                           hint: suggestion.map { "did you mean '\($0)'?" } ?? "known keys: \(known.joined(separator: ", "))")
         }
     }

@@ -12,6 +12,8 @@ public struct YAMLDocument {
     public let file: String
     public let text: String
     public let root: Node
+    /// Nodes in the tree, aliases expanded (counted by the budget walk): sizes the source map.
+    public let nodeCount: Int
 
     /// Limits for untrusted input. Generous for real inventories: the 10,000-host sample is ~2 MB and
     /// ~200,000 nodes.
@@ -76,7 +78,7 @@ public struct YAMLDocument {
             return fail("YAML expands to more than \(limits.maxNodes) nodes or \(limits.maxDepth) levels (alias expansion bomb?)",
                         line: mark?.line ?? 1, column: mark?.column ?? 1, hint: aliasHint)
         }
-        return (YAMLDocument(file: file, text: text, root: root), [])
+        return (YAMLDocument(file: file, text: text, root: root, nodeCount: limits.maxNodes - budget), [])
     }
 
     private static let aliasHint = "inventories do not need aliases that multiply: write the values out or use fewer anchors"

@@ -106,20 +106,20 @@ public struct Planner: Sendable {
             expander.expand(into: &expanded)
             rankOffset += placed.count
         }
-        let (ordered, orderProblems) = StepOrdering.order(consume expanded)
+        var (steps, orderProblems) = StepOrdering.order(consume expanded)
         diagnostics += orderProblems
         if diagnostics.hasErrors { return PlanningResult(plan: nil, diagnostics: diagnostics) }
         // Batches whose hosts have no step (a no-op `when`) are dropped and the rest renumbered.
-        let used = Set(ordered.map(\.batch))
+        var used = [Bool](repeating: false, count: batches.count + 1)
+        for position in steps.indices { used[steps[position].batch] = true }
         var renumber = [Int](repeating: 0, count: batches.count + 1)
         var kept: [RolloutBatch] = []
-        for batch in batches where used.contains(batch.index) {
+        for batch in batches where used[batch.index] {
             var copy = batch
             copy.index = kept.count + 1
             renumber[batch.index] = copy.index
             kept.append(copy)
         }
-        var steps = ordered
         for position in steps.indices { steps[position].batch = renumber[steps[position].batch] }
         let plan = Plan(cluster: desired.name, kubernetesVersion: desired.kubernetes.version,
                         previousKubernetesVersion: input.previous?.kubernetes.version,
@@ -162,8 +162,9 @@ public struct Planner: Sendable {
             let etcd = hosts.filter(\.isEtcd).sorted { (rank[$0.name] ?? Int.max, $0.name) < (rank[$1.name] ?? Int.max, $1.name) }
             hosts = etcd + hosts.filter { !$0.isEtcd }
         }
-        func group(_ host: Host) -> Int { host.isControlPlane ? 1 : host.isEtcd ? 0 : 2 }
-        return hosts.enumerated().sorted { (group($0.element), $0.offset) < (group($1.element), $1.offset) }.map(\.element)
+        // Sorting positions by a precomputed key: sorting the hosts themselves copied a `Host` per move.
+        let groups = hosts.map { $0.isControlPlane ? 1 : $0.isEtcd ? 0 : 2 }
+        return hosts.indices.sorted { (groups[$0], $0) < (groups[$1], $1) }.map { hosts[$0] }
     }
 
     /// A member that exists before and after the operation, to send membership changes to.

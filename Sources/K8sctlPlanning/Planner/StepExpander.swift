@@ -97,7 +97,7 @@ struct StepExpander {
         let endpointAddress = etcdEndpointAddress
         result.reserveCapacity(total)
         var needs: [Int] = []
-        var valuesCache: [Int: VariableValues] = [:]
+        var valuesCache = [VariableValues?](repeating: nil, count: hosts.count)
         // The variables every host of one cluster description shares (index 1: removed hosts).
         let clusterValues = [false, true].map {
             ClusterVariableValues(cluster: cluster(removed: $0), previous: previous, etcdEndpoint: endpointAddress)
@@ -114,9 +114,13 @@ struct StepExpander {
                 if !perHost, let done = shared[isRemoved] {
                     action = done
                 } else {
-                    let values = valuesCache[rank] ?? VariableValues(shared: clusterValues[isRemoved ? 1 : 0], cluster: cluster(removed: isRemoved),
-                                                                     host: hosts[rank].host)
-                    valuesCache[rank] = values
+                    let values: VariableValues
+                    if let cached = valuesCache[rank] {
+                        values = cached
+                    } else {
+                        values = VariableValues(shared: clusterValues[isRemoved ? 1 : 0], cluster: cluster(removed: isRemoved), host: hosts[rank].host)
+                        valuesCache[rank] = values
+                    }
                     action = concreteAction(step.action.substituting(values), removed: isRemoved)
                     if !perHost { shared[isRemoved] = action }
                 }

@@ -91,10 +91,19 @@ public enum PlaybookVariable: String, Sendable, Hashable, CaseIterable {
 /// cluster description are built once (`ClusterVariableValues`) and each host adds only its own.
 public struct VariableValues: Sendable {
     let shared: ClusterVariableValues
-    let cluster: Cluster
-    let host: Host
+    /// What the list variables are computed from, behind one reference: values are copied per step.
+    let source: HostSource
     let hostName: String
     let hostAddress: String
+
+    final class HostSource: Sendable {
+        let cluster: Cluster
+        let host: Host
+        init(cluster: Cluster, host: Host) {
+            self.cluster = cluster
+            self.host = host
+        }
+    }
 
     public init(cluster: Cluster, previous: Cluster?, host: Host, etcdEndpoint: String = "") {
         self.init(shared: ClusterVariableValues(cluster: cluster, previous: previous, etcdEndpoint: etcdEndpoint),
@@ -103,15 +112,14 @@ public struct VariableValues: Sendable {
 
     init(shared: ClusterVariableValues, cluster: Cluster, host: Host) {
         self.shared = shared
-        self.cluster = cluster
-        self.host = host
+        source = HostSource(cluster: cluster, host: host)
         hostName = host.name
         hostAddress = host.clusterAddress.description
     }
 
     /// Computed when a parameter asks (few steps do; building them for every host was wasted work).
-    var hostLabels: [String] { cluster.nodeLabels(for: host).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" } }
-    var hostTaints: [String] { cluster.nodeTaints(for: host).map(\.description).sorted() }
+    var hostLabels: [String] { source.cluster.nodeLabels(for: source.host).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" } }
+    var hostTaints: [String] { source.cluster.nodeTaints(for: source.host).map(\.description).sorted() }
 
     /// Every scalar variable by name.
     public var scalars: [String: String] {
@@ -155,8 +163,9 @@ public struct VariableValues: Sendable {
     /// An argv with list variables spread over several elements.
     public func substitute(argv: [String]) -> [String] {
         argv.flatMap { element -> [String] in
-            // Most elements are plain words: no `{` byte means no reference (the common case, per host).
-            guard element.utf8.contains(UInt8(ascii: "{")) else { return [element] }
+            // Most elements hold no `{{` (plain words, or shell scripts with `{ …; }`): no reference,
+            // nothing to scan or trim, per host.
+            guard Self.mayReference(element) else { return [element] }
             let names = PlaybookVariable.references(in: element)
             if names.count == 1, element.trimmingCharacters(in: .whitespaces) == "{{\(names[0])}}" || element == "{{ \(names[0]) }}",
                let list = list(named: names[0]) {
@@ -164,6 +173,18 @@ public struct VariableValues: Sendable {
             }
             return [substitute(element)]
         }
+    }
+}
+
+extension VariableValues {
+    /// Whether `text` has a `{{` at all; without one, `forEachReference` finds nothing.
+    static func mayReference(_ text: String) -> Bool {
+        var previous: UInt8 = 0
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: "{") && previous == byte { return true }
+            previous = byte
+        }
+        return false
     }
 }
 

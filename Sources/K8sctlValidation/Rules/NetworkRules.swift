@@ -119,15 +119,18 @@ enum NetworkRules {
         name would overwrite each other's Node object and etcd membership.
         """,
         fix: "Give every host a unique name.") { context in
-        var firstByName: [String: Host] = [:]
+        // Positions, not copies of each host (a retain per field), in a table sized once.
+        let hosts = context.desired.hosts
+        var firstByName: [String: Int] = [:]
+        firstByName.reserveCapacity(hosts.count)
         var findings: [Diagnostic] = []
-        for host in context.desired.hosts {
-            if let first = firstByName[host.name] {
+        for (index, host) in hosts.enumerated() {
+            if let first = firstByName[host.name].map({ hosts[$0] }) {
                 var finding = context.finding("host name \(host.name) is declared twice", at: host.path("name"), subject: host.name)
                 finding.related.append(RelatedLocation(location: context.desired.location(of: first.path("name")), message: "first declared here"))
                 findings.append(finding)
             } else {
-                firstByName[host.name] = host
+                firstByName[host.name] = index
             }
         }
         return findings
@@ -141,20 +144,23 @@ enum NetworkRules {
         the same address would be indistinguishable to their peers.
         """,
         fix: "Give every host a unique address and internalAddress.") { context in
-        var firstByAddress: [IPAddress: (Host, String)] = [:]
+        let hosts = context.desired.hosts
+        var firstByAddress: [IPAddress: (host: Int, field: String)] = [:]
+        firstByAddress.reserveCapacity(2 * hosts.count)
         var findings: [Diagnostic] = []
-        for host in context.desired.hosts {
+        for (index, host) in hosts.enumerated() {
             var fields: [(IPAddress, String)] = [(host.address, "address")]
             if let inner = host.internalAddress, inner != host.address { fields.append((inner, "internalAddress")) }
             for (address, field) in fields {
-                if let (first, firstField) = firstByAddress[address], first.name != host.name || firstField != field {
+                if let (firstIndex, firstField) = firstByAddress[address], case let first = hosts[firstIndex],
+                   first.name != host.name || firstField != field {
                     var finding = context.finding("host \(host.name) \(field) \(address) is also used by \(first.name)",
                                                   at: host.path(field), subject: host.name)
                     finding.related.append(RelatedLocation(location: context.desired.location(of: first.path(firstField)),
                                                            message: "first used here"))
                     findings.append(finding)
                 } else if firstByAddress[address] == nil {
-                    firstByAddress[address] = (host, field)
+                    firstByAddress[address] = (index, field)
                 }
             }
         }
