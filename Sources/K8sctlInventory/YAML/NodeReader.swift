@@ -100,7 +100,7 @@ struct MappingReader {
     /// Whether `key` is written at all, with a `null` value too (`has` counts `null` as absent).
     mutating func declares(_ key: String) -> Bool {
         known.append(key)
-        return entries.contains { $0.key == key }
+        return keyNames.contains(key)
     }
 
     mutating func string(_ key: String, required: Bool = false) -> String? {
