@@ -64,6 +64,21 @@ import Testing
         #expect(throws: HostPattern.Failure.self) { try HostPattern(pattern) }
     }
 
+    /// Several ranges whose product passes the limit are refused before anything is expanded (the
+    /// fuzzer's hang built 100,000 long names first); the count agrees with the expansion.
+    @Test func hostPattern_rangesMultiplyingPastTheLimit_areRefusedBeforeExpanding() throws {
+        let pattern = "n[1:1000]-" + String(repeating: "x", count: 500) + "[a:z][0:9]"
+        #expect(HostPattern.expansionCount(pattern) == 260_000)
+        #expect {
+            try HostPattern(pattern)
+        } throws: { error in
+            (error as? HostPattern.Failure)?.message.contains("expands to more than 100000 hosts") == true
+        }
+        let expanded = try HostPattern("r[a:b]-n[1:9:4]").hostnames.count
+        #expect(HostPattern.expansionCount("r[a:b]-n[1:9:4]") == expanded)
+        #expect(HostPattern.expansionCount("h[1:]") == nil)
+    }
+
     @Test(arguments: [
         ("yes", AnsibleValue.bool(true)), ("Off", .bool(false)), ("1e3", .string("1e3")), ("1.0e+3", .float(1000)),
         ("0o17", .string("0o17")), ("017", .int(15)), ("0x1f", .int(31)), ("1_000", .int(1000)), ("190:20:30", .int(685230)),

@@ -7,7 +7,10 @@ struct InventoryGraph: Sendable {
     struct Group: Sendable {
         var name: String
         /// Hosts added to this group directly, in order.
-        var hosts: [String] = []
+        private(set) var hosts: [String] = []
+        /// The same hosts, for membership: a range line such as `w[0:99999]` adds each host once,
+        /// and a linear `contains` made that quadratic (a fuzz-found hang).
+        private(set) var members: Set<String> = []
         var children: [String] = []
         var parents: [String] = []
         var vars = InventoryVariables()
@@ -15,6 +18,20 @@ struct InventoryGraph: Sendable {
         var priority = 1
         var depth = 0
         var location: SourceLocation?
+
+        /// Appends `host` unless it is a member already; true when it was added.
+        mutating func add(_ host: String) -> Bool {
+            guard members.insert(host).inserted else { return false }
+            hosts.append(host)
+            return true
+        }
+
+        /// Removes `leaving` in one pass (one `removeAll` per host was quadratic too).
+        mutating func remove(_ leaving: Set<String>) {
+            guard !leaving.isEmpty else { return }
+            hosts.removeAll { leaving.contains($0) }
+            members.subtract(leaving)
+        }
     }
 
     struct Host: Sendable {
@@ -56,8 +73,7 @@ struct InventoryGraph: Sendable {
             hosts[name] = host
             hostOrder.append(name)
         }
-        if let group, !(groups[group]?.hosts.contains(name) ?? true) {
-            groups[group]!.hosts.append(name)
+        if let group, groups[group]?.add(name) == true {
             hosts[name]!.directGroups.append(group)
         }
     }
@@ -130,17 +146,19 @@ struct InventoryGraph: Sendable {
         for name in groupOrder where name != "all" && groups[name]!.parents.isEmpty {
             try? addChild("all", name)
         }
+        var leavingUngrouped: Set<String> = []
         for name in hostOrder {
             let direct = hosts[name]!.directGroups
             if direct.contains("ungrouped") {
                 if membership(of: name).subtracting(["all", "ungrouped"]).isEmpty == false {
-                    groups["ungrouped"]!.hosts.removeAll { $0 == name }
+                    leavingUngrouped.insert(name)
                     hosts[name]!.directGroups.removeAll { $0 == "ungrouped" }
                 }
             } else if direct.isEmpty || direct == ["all"] {
                 addHost(name, group: "ungrouped", port: nil, at: nil)
             }
         }
+        groups["ungrouped"]!.remove(leavingUngrouped)
         computeDepths()
     }
 
