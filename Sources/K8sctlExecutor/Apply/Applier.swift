@@ -308,10 +308,7 @@ public struct Applier: Sendable {
                 // validation would count a healthy member as down (K8S-QUORUM-001 with a false reason).
                 if host.isEtcd || previous?.host(named: host.name)?.isEtcd == true {
                     units.append("etcd.service")
-                    probe = FactsGatherer.EtcdProbe(endpoint: "https://\(host.clusterAddress.urlHost):\(cluster.etcd.clientPort)",
-                                                    caFile: "/etc/kubernetes/pki/etcd/ca.crt",
-                                                    certFile: "/etc/kubernetes/pki/etcd/healthcheck-client.crt",
-                                                    keyFile: "/etc/kubernetes/pki/etcd/healthcheck-client.key")
+                    probe = .healthcheck(host, in: cluster)
                 }
                 group.addTask {
                     (host.name, try await gatherer.gather(on: connection, paths: paths, units: units, versions: versions, etcd: probe))

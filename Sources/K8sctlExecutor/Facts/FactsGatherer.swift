@@ -1,4 +1,5 @@
 import K8sctlModel
+import K8sctlRendering
 import K8sctlTransport
 
 /// Gathers a host's facts with one command: the managed files' checksums, unit states, component
@@ -15,6 +16,15 @@ public struct FactsGatherer: Sendable {
             self.caFile = caFile
             self.certFile = certFile
             self.keyFile = keyFile
+        }
+
+        /// The member on `host`, asked with the healthcheck-client certificate every etcd host has
+        /// (apply's facts and `k8sctl status` probe alike).
+        public static func healthcheck(_ host: Host, in cluster: Cluster) -> EtcdProbe {
+            EtcdProbe(endpoint: "https://\(host.clusterAddress.urlHost):\(cluster.etcd.clientPort)",
+                      caFile: NodePaths.etcdPKI + "/ca.crt",
+                      certFile: NodePaths.etcdPKI + "/healthcheck-client.crt",
+                      keyFile: NodePaths.etcdPKI + "/healthcheck-client.key")
         }
     }
 

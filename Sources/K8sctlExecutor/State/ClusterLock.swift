@@ -108,6 +108,14 @@ public struct ClusterLock: Sendable {
         }
     }
 
+    /// Who holds the lock on `host`: its owner line (`HOLDER<TAB>TIME`, `unknown` when the owner
+    /// file is missing), or nil when the host holds no lock. Read by `unlock` and `status`.
+    public static func owner(on host: any RemoteHost) async throws -> String? {
+        let result = try await host.run(RemoteCommand(["/bin/sh", "-c",
+            "test -d \(directory) || exit 3; cat \(directory)/owner 2>/dev/null || echo unknown"]))
+        return result.exitStatus == 3 ? nil : result.stdout.trimmingCharacters(in: .newlines)
+    }
+
     /// Breaks the lock whoever holds it (`k8sctl unlock`, after a killed run).
     public func breakLock(on hosts: [any RemoteHost]) async throws -> [String] {
         var broken: [String] = []

@@ -33,12 +33,10 @@ public struct StaleLockBreaker: Sendable {
                 continue
             }
             do {
-                let owner = try await connection.run(RemoteCommand(["/bin/sh", "-c",
-                    "test -d \(ClusterLock.directory) || exit 3; cat \(ClusterLock.directory)/owner 2>/dev/null || echo unknown"]))
-                if owner.exitStatus == 3 { report.free.append(host.name); continue }
+                guard let owner = try await ClusterLock.owner(on: connection) else { report.free.append(host.name); continue }
                 let broken = try await ClusterLock(holder: "k8sctl unlock").breakLock(on: [connection])
                 if broken.contains(host.name) {
-                    report.broken.append((host.name, owner.stdout.trimmingCharacters(in: .newlines)))
+                    report.broken.append((host.name, owner))
                 } else {
                     report.unreachable.append((host.name, "the lock directory could not be removed"))
                 }

@@ -56,11 +56,7 @@ public struct ClusterStatusProbe: Sendable {
                 var expected = host.runsKubelet ? ["containerd.service", "kubelet.service"] : []
                 if host.isEtcd { expected.append("etcd.service") }
                 let units = ["containerd.service", "kubelet.service"] + (isMember ? ["etcd.service"] : [])
-                let probe = isMember ? FactsGatherer.EtcdProbe(
-                    endpoint: "https://\(host.clusterAddress.urlHost):\(cluster.etcd.clientPort)",
-                    caFile: "/etc/kubernetes/pki/etcd/ca.crt",
-                    certFile: "/etc/kubernetes/pki/etcd/healthcheck-client.crt",
-                    keyFile: "/etc/kubernetes/pki/etcd/healthcheck-client.key") : nil
+                let probe = isMember ? FactsGatherer.EtcdProbe.healthcheck(host, in: cluster) : nil
                 let versions = (host.runsKubelet ? ["kubelet"] : []) + (isMember ? ["etcd"] : [])
                 var status = ClusterStatus.HostStatus(
                     name: host.name, roles: host.roles.map(\.rawValue).sorted(), unreachable: nil, systemdRunning: nil,
@@ -106,9 +102,8 @@ public struct ClusterStatusProbe: Sendable {
     /// The lock directory's owner on the first reachable control-plane host that holds it.
     static func lockHolder(on hosts: [any RemoteHost]) async -> ClusterStatus.LockHolder? {
         for host in hosts.sorted(by: { $0.name < $1.name }) {
-            let script = "test -d \(ClusterLock.directory) || exit 3; cat \(ClusterLock.directory)/owner 2>/dev/null || printf 'unknown\\tunknown\\n'"
-            guard let result = try? await host.run(RemoteCommand(["/bin/sh", "-c", script])), result.exitStatus == 0 else { continue }
-            let fields = result.stdout.split(separator: "\n").first.map { $0.split(separator: "\t").map(String.init) } ?? []
+            guard let owner = try? await ClusterLock.owner(on: host) else { continue }
+            let fields = owner.split(separator: "\t", maxSplits: 1).map(String.init)
             return ClusterStatus.LockHolder(holder: fields.first ?? "unknown", since: fields.count > 1 ? fields[1] : "unknown", host: host.name)
         }
         return nil
