@@ -51,4 +51,19 @@ struct AnsibleInventoryImportCommandTests {
         #expect(run.stderr.contains(expected), "\(run.stderr)")
         #expect(run.stderr.contains("nothing was written"))
     }
+
+    /// One mistake on a range line is one error per host: the first 200 diagnostics are shown (here
+    /// the missing kube_version warning and 199 errors), then a count, and the summary line still
+    /// ends the output.
+    @Test func import_thousandsOfErrors_showsTheFirst200AndCountsTheRest() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("k8sctl-many-\(UUID().uuidString).ini")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try "[kube_node]\nw[0001:1000]\n".write(to: file, atomically: true, encoding: .utf8)
+        let run = try K8sctlBinary.run(["inventory", "import", file.path])
+        #expect(run.status == 2)
+        let shown = run.stderr.components(separatedBy: ": error: host w").count - 1
+        #expect(shown == 199, "\(shown) errors shown")
+        #expect(run.stderr.contains("… and 801 more not shown (801 errors, 0 other)"), "\(run.stderr.suffix(300))")
+        #expect(run.stderr.hasSuffix("1000 errors; nothing was written\n"), "\(run.stderr.suffix(300))")
+    }
 }

@@ -115,4 +115,18 @@ import Testing
         #expect(inventory.host(named: "node0500")?.variables["pool"] == .string("web"))
         print("1,003-host INI inventory loaded and resolved in \(elapsed)")
     }
+
+    /// Each line stays under the per-pattern bound, but together they pass the inventory's: the
+    /// line that crosses it is named, in INI and in YAML, and nothing past it is built.
+    @Test(arguments: [
+        ("hosts.ini", "[kube_node]\n" + (0..<4).map { "g\($0)-[0000:9999]" }.joined(separator: "\n") + "\n", 4, 1),
+        ("hosts.yml", "all:\n  hosts:\n" + (0..<4).map { "    g\($0)-[0000:9999]:\n" }.joined(), 5, 5),
+    ])
+    func rangeLinesPassingTheInventoryHostLimit_areRefusedAtTheLineThatCrossesIt(file: String, text: String, line: Int, column: Int) throws {
+        let (loaded, diagnostics) = AnsibleInventory.load(text: text, file: file)
+        #expect(loaded == nil)
+        let error = try #require(diagnostics.errors.first)
+        #expect(error.message == "the inventory has more than \(InventoryGraph.hostLimit) hosts (Kubernetes supports 5,000 nodes per cluster)")
+        #expect(error.location?.line == line && error.location?.column == column, "\(String(describing: error.location))")
+    }
 }

@@ -72,7 +72,7 @@ import Testing
         #expect {
             try HostPattern(pattern)
         } throws: { error in
-            (error as? HostPattern.Failure)?.message.contains("expands to more than 100000 hosts") == true
+            (error as? HostPattern.Failure)?.message.contains("expands to more than 25000 hosts") == true
         }
         let expanded = try HostPattern("r[a:b]-n[1:9:4]").hostnames.count
         #expect(HostPattern.expansionCount("r[a:b]-n[1:9:4]") == expanded)

@@ -34,10 +34,23 @@ enum CommandContext {
         }
     }
 
-    /// Prints diagnostics to stderr with source excerpts.
+    /// How many diagnostics `printDiagnostics` shows. A range line such as `w[1:20000]` without
+    /// addresses is one mistake reported once per host; a screenful says it, and thousands of
+    /// excerpts only bury the summary line after them.
+    static let shownDiagnosticsLimit = 200
+
+    /// Prints diagnostics to stderr with source excerpts: the first `shownDiagnosticsLimit`, then
+    /// how many more errors and warnings there were.
     static func printDiagnostics(_ diagnostics: [Diagnostic], sourceText: String? = nil, file: String? = nil) {
         let formatter = diagnosticFormatter(knownText: sourceText, for: file)
-        FileHandle.standardError.write(Data((formatter.format(diagnostics) + "\n").utf8))
+        let shown = diagnostics.prefix(shownDiagnosticsLimit)
+        var text = formatter.format(Array(shown)) + "\n"
+        let hidden = diagnostics.dropFirst(shownDiagnosticsLimit)
+        if !hidden.isEmpty {
+            let errors = hidden.filter { $0.severity == .error }.count
+            text += "… and \(hidden.count) more not shown (\(errors) error\(errors == 1 ? "" : "s"), \(hidden.count - errors) other)\n"
+        }
+        FileHandle.standardError.write(Data(text.utf8))
     }
 
     static func diagnosticFormatter(knownText: String? = nil, for file: String? = nil) -> DiagnosticTextFormatter {

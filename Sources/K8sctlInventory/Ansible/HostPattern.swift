@@ -11,9 +11,8 @@ struct HostPattern {
     struct Failure: Error { var message: String }
 
     /// Upper bound on names one pattern may produce; `h[0:99999999]` should not eat the machine.
-    /// 100,000 is 20 times Kubernetes' supported cluster size (5,000 nodes); a million names from
-    /// one line took seconds to build into the inventory graph.
-    static let expansionLimit = 100_000
+    /// No more than a whole inventory may hold (`InventoryGraph.hostLimit`).
+    static let expansionLimit = InventoryGraph.hostLimit
 
     init(_ pattern: String) throws {
         var name = pattern

@@ -92,7 +92,9 @@ struct INIInventoryParser {
                     variables.append((key, Self.typedValue(value), SourceLocation(file: file, line: lineNumber, column: column)))
                 }
                 for host in pattern.hostnames {
-                    graph.addHost(host, group: groupName, port: pattern.port, at: here)
+                    do { try graph.addHost(host, group: groupName, port: pattern.port, at: here) } catch {
+                        return fail((error as? InventoryGraph.Failure)?.message ?? "\(error)")
+                    }
                     for (key, value, location) in variables {
                         graph.setHostVariable(host, key, value, at: location)
                     }

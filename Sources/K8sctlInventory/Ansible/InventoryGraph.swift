@@ -44,6 +44,11 @@ struct InventoryGraph: Sendable {
 
     struct Failure: Error { var message: String }
 
+    /// Upper bound on the hosts of one inventory, all its sources together: 5 times Kubernetes'
+    /// supported cluster size (5,000 nodes). A per-pattern bound alone let a few hundred range
+    /// lines make millions of hosts, each then imported and reported (3 minutes for 30 lines).
+    static let hostLimit = 25_000
+
     private(set) var groups: [String: Group] = [:]
     private(set) var groupOrder: [String] = []
     private(set) var hosts: [String: Host] = [:]
@@ -65,9 +70,13 @@ struct InventoryGraph: Sendable {
         return name
     }
 
-    /// Adds a host (first definition wins the port) and, if given, puts it in `group`.
-    mutating func addHost(_ name: String, group: String?, port: Int?, at location: SourceLocation?) {
+    /// Adds a host (first definition wins the port) and, if given, puts it in `group`. Throws
+    /// when a new host would pass `hostLimit`.
+    mutating func addHost(_ name: String, group: String?, port: Int?, at location: SourceLocation?) throws {
         if hosts[name] == nil {
+            guard hosts.count < Self.hostLimit else {
+                throw Failure(message: "the inventory has more than \(Self.hostLimit) hosts (Kubernetes supports 5,000 nodes per cluster)")
+            }
             var host = Host(name: name, location: location)
             if let port { host.vars.set("ansible_port", .int(port), at: location) }
             hosts[name] = host
@@ -155,7 +164,7 @@ struct InventoryGraph: Sendable {
                     hosts[name]!.directGroups.removeAll { $0 == "ungrouped" }
                 }
             } else if direct.isEmpty || direct == ["all"] {
-                addHost(name, group: "ungrouped", port: nil, at: nil)
+                try! addHost(name, group: "ungrouped", port: nil, at: nil)  // an existing host: no limit to pass
             }
         }
         groups["ungrouped"]!.remove(leavingUngrouped)

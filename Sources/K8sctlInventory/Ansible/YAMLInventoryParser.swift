@@ -111,7 +111,9 @@ struct YAMLInventoryParser {
                         }
                     }
                     for host in pattern.hostnames {
-                        graph.addHost(host, group: group, port: pattern.port, at: reader.location(of: hostKey))
+                        do { try graph.addHost(host, group: group, port: pattern.port, at: reader.location(of: hostKey)) } catch let failure as InventoryGraph.Failure {
+                            throw YAMLValueReader.Failure(message: failure.message, location: reader.location(of: hostKey))
+                        }
                         for (varKey, value, location) in variables { graph.setHostVariable(host, varKey, value, at: location) }
                     }
                 }
