@@ -126,7 +126,27 @@ import Testing
         let (loaded, diagnostics) = AnsibleInventory.load(text: text, file: file)
         #expect(loaded == nil)
         let error = try #require(diagnostics.errors.first)
-        #expect(error.message == "the inventory has more than \(InventoryGraph.hostLimit) hosts (Kubernetes supports 5,000 nodes per cluster)")
+        #expect(error.message == "the inventory has more than \(AnsibleInventoryLimits.standard.hosts) hosts (Kubernetes supports 5,000 nodes per cluster)")
         #expect(error.location?.line == line && error.location?.column == column, "\(String(describing: error.location))")
+    }
+
+    /// Variables on a range line are copied onto every host: the resolved total is bounded, and
+    /// the host that passes the bound is named. Hosts of the same groups share one merge of their
+    /// group-level variables, so the cache must not leak one host's own variables to another.
+    @Test func resolvedHostVariables_areBounded_andHostVariablesStayPerHost() throws {
+        let text = "[kube_node]\nw[1:30] a=1 b=2\nx ansible_host=10.0.0.9\n[kube_node:vars]\npool=web\n"
+        let limits = AnsibleInventoryLimits(hosts: 100, hostVariables: 80)
+        let (refused, diagnostics) = AnsibleInventory.load(text: text, file: "hosts.ini", limits: limits)
+        #expect(refused == nil)
+        let error = try #require(diagnostics.errors.first)
+        // 3 variables each: host 27 brings the total to 81.
+        #expect(error.message == "the inventory resolves to more than 80 host variables (hosts × variables each) by host w27")
+        #expect(error.location?.line == 2)
+        let (loaded, _) = AnsibleInventory.load(text: text, file: "hosts.ini")
+        let inventory = try #require(loaded)
+        #expect(inventory.host(named: "w30")?.variables["a"] == .int(1))
+        #expect(inventory.host(named: "w30")?.variables["pool"] == .string("web"))
+        #expect(inventory.host(named: "x")?.variables["a"] == nil)
+        #expect(inventory.host(named: "x")?.variables["ansible_host"] == .string("10.0.0.9"))
     }
 }

@@ -65,7 +65,7 @@ public struct AnsibleInventory: Sendable {
     /// Loads the inventory at `path` (a file, or a directory of inventory files) with the
     /// `group_vars/` and `host_vars/` beside it.
     /// - Returns: the inventory, or nil when it cannot be used; and every finding, positioned.
-    public static func load(path: String) -> (AnsibleInventory?, [Diagnostic]) {
+    public static func load(path: String, limits: AnsibleInventoryLimits = .standard) -> (AnsibleInventory?, [Diagnostic]) {
         let url = URL(fileURLWithPath: path).standardizedFileURL
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
@@ -80,7 +80,7 @@ public struct AnsibleInventory: Sendable {
             let rest = String(file.path.dropFirst(prefix.count))
             return givenBase.isEmpty || givenBase == "." ? rest : (givenBase as NSString).appendingPathComponent(rest)
         }
-        var graph = InventoryGraph()
+        var graph = InventoryGraph(hostLimit: limits.hosts)
         var diagnostics: [Diagnostic] = []
         let files = isDirectory.boolValue ? inventoryFiles(in: url) : [url]
         if files.isEmpty {
@@ -95,18 +95,21 @@ public struct AnsibleInventory: Sendable {
             diagnostics += parseSource(text, file: display(file), pathExtension: file.pathExtension, into: &graph)
         }
         guard !diagnostics.hasErrors else { return (nil, diagnostics) }
-        let inventory = resolve(graph, source: path, vars: VarsDirectory(base: base), display: display, diagnostics: &diagnostics)
+        let inventory = resolve(graph, source: path, vars: VarsDirectory(base: base), display: display,
+                                limits: limits, diagnostics: &diagnostics)
         return (diagnostics.hasErrors ? nil : inventory, diagnostics)
     }
 
     /// Loads inventory text held in memory; `group_vars/`/`host_vars/` are read from `directory`
     /// when given.
-    public static func load(text: String, file: String, directory: String? = nil) -> (AnsibleInventory?, [Diagnostic]) {
-        var graph = InventoryGraph()
+    public static func load(text: String, file: String, directory: String? = nil,
+                            limits: AnsibleInventoryLimits = .standard) -> (AnsibleInventory?, [Diagnostic]) {
+        var graph = InventoryGraph(hostLimit: limits.hosts)
         var diagnostics = parseSource(text, file: file, pathExtension: (file as NSString).pathExtension, into: &graph)
         guard !diagnostics.hasErrors else { return (nil, diagnostics) }
         let base = URL(fileURLWithPath: directory ?? "/nonexistent-k8sctl-vars-dir")
-        let inventory = resolve(graph, source: file, vars: VarsDirectory(base: base), display: { $0.path }, diagnostics: &diagnostics)
+        let inventory = resolve(graph, source: file, vars: VarsDirectory(base: base), display: { $0.path },
+                                limits: limits, diagnostics: &diagnostics)
         return (diagnostics.hasErrors ? nil : inventory, diagnostics)
     }
 
@@ -148,7 +151,8 @@ public struct AnsibleInventory: Sendable {
     }
 
     private static func resolve(_ parsed: InventoryGraph, source: String, vars: VarsDirectory,
-                                display: @escaping (URL) -> String, diagnostics: inout [Diagnostic]) -> AnsibleInventory {
+                                display: @escaping (URL) -> String, limits: AnsibleInventoryLimits,
+                                diagnostics: inout [Diagnostic]) -> AnsibleInventory? {
         var graph = parsed
         graph.reconcile()
         var loader = VarsFileLoader(displayPath: display)
@@ -159,16 +163,34 @@ public struct AnsibleInventory: Sendable {
         for name in graph.groupOrder { groupFileVars[name] = fileVariables(name, "group_vars") }
 
         let allInline = graph.groups["all"]!.vars
+        // Hosts of the same groups get the same group-level variables: merged once per group list
+        // (a 5,000-host inventory has a handful), not once per host.
+        var groupLevel: [[String]: InventoryVariables] = [:]
         var hosts: [Host] = []
+        var resolvedVariables = 0
         for name in graph.hostOrder {
             let host = graph.hosts[name]!
             let sorted = graph.sortedGroups(of: name)
-            var merged = allInline
-            for group in sorted { merged = merged.combined(with: group.vars) }
-            merged = merged.combined(with: groupFileVars["all"]!)
-            for group in sorted { merged = merged.combined(with: groupFileVars[group.name]!) }
+            let key = sorted.map(\.name)
+            var merged: InventoryVariables
+            if let known = groupLevel[key] {
+                merged = known
+            } else {
+                merged = allInline
+                for group in sorted { merged = merged.combined(with: group.vars) }
+                merged = merged.combined(with: groupFileVars["all"]!)
+                for group in sorted { merged = merged.combined(with: groupFileVars[group.name]!) }
+                groupLevel[key] = merged
+            }
             merged = merged.combined(with: host.vars)
             merged = merged.combined(with: fileVariables(name, "host_vars"))
+            resolvedVariables += merged.count
+            guard resolvedVariables <= limits.hostVariables else {
+                diagnostics += loader.diagnostics
+                diagnostics.append(.error("the inventory resolves to more than \(limits.hostVariables) host variables (hosts × variables each) by host \(name)",
+                                          at: host.location, hint: "set shared values as group variables of fewer, larger groups, or split the inventory"))
+                return nil
+            }
             hosts.append(Host(name: name, variables: merged, groups: graph.membership(of: name), location: host.location))
         }
         diagnostics += loader.diagnostics

@@ -11,8 +11,8 @@ struct HostPattern {
     struct Failure: Error { var message: String }
 
     /// Upper bound on names one pattern may produce; `h[0:99999999]` should not eat the machine.
-    /// No more than a whole inventory may hold (`InventoryGraph.hostLimit`).
-    static let expansionLimit = InventoryGraph.hostLimit
+    /// No more than a whole inventory may hold.
+    static let expansionLimit = AnsibleInventoryLimits.standard.hosts
 
     init(_ pattern: String) throws {
         var name = pattern

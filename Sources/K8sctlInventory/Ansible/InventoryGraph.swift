@@ -44,17 +44,17 @@ struct InventoryGraph: Sendable {
 
     struct Failure: Error { var message: String }
 
-    /// Upper bound on the hosts of one inventory, all its sources together: 5 times Kubernetes'
-    /// supported cluster size (5,000 nodes). A per-pattern bound alone let a few hundred range
-    /// lines make millions of hosts, each then imported and reported (3 minutes for 30 lines).
-    static let hostLimit = 25_000
+    /// Upper bound on the hosts, all sources together (`AnsibleInventoryLimits.hosts`). A
+    /// per-pattern bound alone let 30 range lines make 3 million hosts.
+    let hostLimit: Int
 
     private(set) var groups: [String: Group] = [:]
     private(set) var groupOrder: [String] = []
     private(set) var hosts: [String: Host] = [:]
     private(set) var hostOrder: [String] = []
 
-    init() {
+    init(hostLimit: Int = AnsibleInventoryLimits.standard.hosts) {
+        self.hostLimit = hostLimit
         addGroup("all")
         addGroup("ungrouped")
         try! addChild("all", "ungrouped")
@@ -74,8 +74,8 @@ struct InventoryGraph: Sendable {
     /// when a new host would pass `hostLimit`.
     mutating func addHost(_ name: String, group: String?, port: Int?, at location: SourceLocation?) throws {
         if hosts[name] == nil {
-            guard hosts.count < Self.hostLimit else {
-                throw Failure(message: "the inventory has more than \(Self.hostLimit) hosts (Kubernetes supports 5,000 nodes per cluster)")
+            guard hosts.count < hostLimit else {
+                throw Failure(message: "the inventory has more than \(hostLimit) hosts (Kubernetes supports 5,000 nodes per cluster)")
             }
             var host = Host(name: name, location: location)
             if let port { host.vars.set("ansible_port", .int(port), at: location) }

@@ -14,6 +14,7 @@ public struct InventoryVariables: Sendable, Hashable {
     }
 
     public var isEmpty: Bool { values.isEmpty }
+    public var count: Int { values.count }
 
     public subscript(key: String) -> AnsibleValue? { values[key] }
 
