@@ -41,7 +41,8 @@ struct OperationPlanningTests {
         // Paths travel as argv after the fixed script: nothing from the inventory is in the script.
         let argv = footprint.argv(wipe: false, destination: "/var/lib/k8sctl-reset/x")
         #expect(argv[2] == ResetFootprint.script)
-        #expect(Array(argv.suffix(footprint.paths.count)) == footprint.paths)
+        #expect(Array(argv.suffix(footprint.paths.count + 2)) == footprint.paths + ["--forget", ClusterLock.directory],
+                "the paths, then the lock this reset holds, dropped from what goes aside")
     }
 
     @Test func unreachableRemoval_keepsOnlyStepsThatActThroughOtherHosts() throws {

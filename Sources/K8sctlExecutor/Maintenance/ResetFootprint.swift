@@ -36,15 +36,19 @@ struct ResetFootprint: Sendable, Hashable {
     /// Runs on the host with the footprint as argv (never spliced into the script): stops and
     /// disables the units (after the kubelet, removes its pods' containers when `crictl` is there),
     /// then moves each existing path under `$dest` keeping its tree, or deletes it (`wipe`).
-    /// Prints one `moved PATH` / `removed PATH` line per path.
+    /// Prints one `moved PATH` / `removed PATH` line per path. The `--forget` paths are dropped
+    /// from what went aside: the cluster lock, held by this very reset while its directory moved,
+    /// would otherwise come back held with an undo.
     static let script = #"""
     set -u
     umask 077
     mode=$1; dest=$2; shift 2
     phase=; failed=0
     for a in "$@"; do
-      case "$a" in --units) phase=u; continue;; --paths) phase=p; continue;; esac
-      if [ "$phase" = u ]; then
+      case "$a" in --units) phase=u; continue;; --paths) phase=p; continue;; --forget) phase=f; continue;; esac
+      if [ "$phase" = f ]; then
+        [ "$mode" = wipe ] || rm -rf -- "$dest$a" || failed=1
+      elif [ "$phase" = u ]; then
         systemctl stop "$a" >/dev/null 2>&1 || true
         systemctl disable "$a" >/dev/null 2>&1 || true
         if systemctl is-active --quiet "$a"; then echo "$a is still active" >&2; failed=1; fi
@@ -67,5 +71,6 @@ struct ResetFootprint: Sendable, Hashable {
 
     func argv(wipe: Bool, destination: String) -> [String] {
         ["/bin/sh", "-c", Self.script, "k8sctl-reset", wipe ? "wipe" : "aside", destination, "--units"] + units + ["--paths"] + paths
+            + ["--forget", ClusterLock.directory]
     }
 }
