@@ -18,8 +18,12 @@ struct UnitStep {
 
     /// The whole step in one round trip (it was five: reload, is-enabled, enable, is-active,
     /// start; on an install of 50 nodes each was an sshd session and process starts on a node
-    /// that was busy starting its own services). The same systemctl commands in the same order as
-    /// before; the unit and the decisions arrive as argv, never in the script text.
+    /// that was busy starting its own services); the unit and the decisions arrive as argv, never
+    /// in the script text. One reload at most: `systemctl enable` reloads systemd by itself, so
+    /// after an explicit `daemon-reload` each enabling step reloaded twice; the unit is enabled
+    /// with `--no-reload` first and one `daemon-reload` follows when a unit file changed or the
+    /// unit was enabled (what `enable` would have reloaded for). `is-enabled` reads the unit
+    /// files on disk, so it answers the same before the reload as after it.
     /// Prints `state <is-active's answer>` and `did <what>` lines in order; a failing command exits
     /// 1 with the command on the first line of stderr and its output after it.
     static let script = #"""
@@ -27,11 +31,11 @@ struct UnitStep {
     must() {
       if ! out=$("$@" 2>&1); then printf '%s\n%s\n' "$*" "$out" >&2; exit 1; fi
     }
-    if [ "$reload" = yes ]; then must systemctl daemon-reload; echo "did daemon-reload"; fi
     enabled=$(systemctl is-enabled "$unit" 2>/dev/null)
     if [ "$enable" = yes ] && [ "$state" != stopped ] && [ "$enabled" != enabled ]; then
-      must systemctl enable "$unit"; echo "did enabled"
+      must systemctl enable --no-reload "$unit"; echo "did enabled"; reload=yes
     fi
+    if [ "$reload" = yes ]; then must systemctl daemon-reload; echo "did daemon-reload"; fi
     active=$(systemctl is-active "$unit" 2>/dev/null)
     echo "state $active"
     case $state in
@@ -50,7 +54,9 @@ struct UnitStep {
         let written = await context.changes.paths(host: context.host.name)
         let inputs = Self.inputs[unit] ?? ["/etc/systemd/system/\(unit)"]
         let inputsChanged = written.contains { path in inputs.contains { path == $0 || ($0.hasSuffix("/") && path.hasPrefix($0)) } }
-        let unitFilesChanged = written.contains { $0.hasPrefix("/etc/systemd/system/") }
+        // systemd reloads once for every unit file changed since the host's last reload (in this
+        // run): consecutive unit steps after one set of writes reload once, not once each.
+        let unitFilesChanged = await context.changes.unitFilesChangedSinceReload(host: context.host.name)
         let flag = { (on: Bool) in on ? "yes" : "no" }
         let result = try await context.run(["/bin/sh", "-c", Self.script, "k8sctl-unit", unit,
                                             flag(action.daemonReload && unitFilesChanged), flag(action.enabled),
@@ -65,6 +71,7 @@ struct UnitStep {
             if line.hasPrefix("state ") { active = String(line.dropFirst(6)) }
             if line.hasPrefix("did ") { did.append(String(line.dropFirst(4))) }
         }
+        if did.contains("daemon-reload") { await context.changes.recordReload(host: context.host.name) }
         if did.isEmpty { return (.ok, "\(unit) \(active)") }
         return (.changed, "\(unit): " + did.joined(separator: ", "))
     }
