@@ -2,10 +2,13 @@
 # Fresh install benchmark: `k8sctl apply` (services started, every health wait included) of
 # CP control-plane/etcd hosts + workers on N systemd-nspawn test nodes, then a no-op re-apply.
 #
-#   bench/install-50.sh [--nodes 50] [--control-planes 3] [--runs 1] [--worker-batch SIZE] [--keep-logs DIR]
+#   bench/install-50.sh [--nodes 50] [--control-planes 3] [--runs 1] [--new-host-batch SIZE] [--worker-batch SIZE] [--parallelism N] [--keep-logs DIR]
 #   SKIP_BUILD=1 reuses .build/release/k8sctl; RUNS=N is the same as --runs N.
-#   --worker-batch sets spec.rollout.workers.batchSize (e.g. 100%); without it the default (20%)
-#   applies: the install then runs the workers in 6 batches, one after the other.
+#   --new-host-batch sets spec.rollout.workers.newHostBatchSize, the batch of workers being added
+#   (an install adds all of them); without it the default (100%) applies: every worker in one batch.
+#   --new-host-batch 20% gives the 6 batches of rounds before it. --worker-batch sets
+#   spec.rollout.workers.batchSize (changes to running workers; not used by an install).
+#   --parallelism N is passed to both applies (k8sctl's default: 64 hosts at once).
 #
 # Per run: boot N fresh nspawn nodes (prefix "ib<pid>", torn down after the run and on exit; boot
 # time reported, not part of the install), write the inventory (bench/fleet-inventory.sh: ECDSA,
@@ -24,7 +27,7 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 . "$ROOT/bench/lib.sh"
-N=50 CP=3 RUNS=${RUNS:-1} KEEP="" BATCH=""
+N=50 CP=3 RUNS=${RUNS:-1} KEEP="" BATCH="" NEWBATCH="" PARALLELISM=""
 while (($#)); do
   case $1 in
     --nodes) N=$2; shift 2 ;;
@@ -32,7 +35,9 @@ while (($#)); do
     --runs) RUNS=$2; shift 2 ;;
     --keep-logs) KEEP=$2; shift 2 ;;
     --worker-batch) BATCH=$2; shift 2 ;;
-    *) echo "usage: bench/install-50.sh [--nodes N] [--control-planes N] [--runs N] [--worker-batch SIZE] [--keep-logs DIR]" >&2; exit 2 ;;
+    --new-host-batch) NEWBATCH=$2; shift 2 ;;
+    --parallelism) PARALLELISM=$2; shift 2 ;;
+    *) echo "usage: bench/install-50.sh [--nodes N] [--control-planes N] [--runs N] [--new-host-batch SIZE] [--worker-batch SIZE] [--parallelism N] [--keep-logs DIR]" >&2; exit 2 ;;
   esac
 done
 [[ $(id -u) == 0 ]] || { echo "bench/install-50.sh: needs root (nspawn test nodes)" >&2; exit 2; }
@@ -79,11 +84,11 @@ mem_used_mib() { awk '/MemTotal/ {t=$2} /MemAvailable/ {a=$2} END {printf "%d", 
 # Writes the stamped stream to $2 and prints "wall_seconds cpu_seconds" (k8sctl's own CPU, user+system).
 timed_apply() {
   local inventory=$1 out=$2
-  python3 - "$K8SCTL" "$inventory" "$out" <<'PY'
+  python3 - "$K8SCTL" "$inventory" "$out" ${PARALLELISM:+--parallelism "$PARALLELISM"} <<'PY'
 import json, os, subprocess, sys, time
 k8sctl, inventory, out = sys.argv[1:4]
 start = time.perf_counter()
-process = subprocess.Popen([k8sctl, "apply", inventory, "--output", "json"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+process = subprocess.Popen([k8sctl, "apply", inventory, "--output", "json"] + sys.argv[4:], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
 with open(out, "w") as sink:
     for raw in process.stdout:
         t = time.perf_counter() - start
@@ -117,8 +122,11 @@ for run in $(seq 1 "$RUNS"); do
   rm -rf "$WORK/cluster"; mkdir -p "$WORK/cluster"
   inventory=$WORK/cluster/cluster.yaml
   "$ROOT/bench/fleet-inventory.sh" "$nodes_json" "$WORK/artifacts" install "$CP" >"$inventory"
-  if [[ -n $BATCH ]]; then   # under spec:, before ssh:
-    sed -i "s|^  ssh: |  rollout: { workers: { batchSize: $BATCH } }\n  ssh: |" "$inventory"
+  workers=""
+  [[ -n $BATCH ]] && workers="batchSize: $BATCH"
+  [[ -n $NEWBATCH ]] && workers="${workers:+$workers, }newHostBatchSize: $NEWBATCH"
+  if [[ -n $workers ]]; then   # under spec:, before ssh:
+    sed -i "s|^  ssh: |  rollout: { workers: { $workers } }\n  ssh: |" "$inventory"
   fi
 
   log "run $run: booted in ${boots[-1]} s; k8sctl apply (load $(cut -d' ' -f1-3 /proc/loadavg))"
@@ -147,7 +155,7 @@ done
 
 echo
 echo "Fresh install, $N systemd-nspawn nodes ($CP control-plane/etcd + $((N - CP)) workers), services started,"
-echo "workers in batches of ${BATCH:-20% (the default)};"
+echo "new workers in batches of ${NEWBATCH:-100% (the default newHostBatchSize)}${BATCH:+ (batchSize $BATCH)}, --parallelism ${PARALLELISM:-64 (the default)};"
 echo "release build; seconds, medians of $RUNS run(s); $(nproc) cores; load average at the last install's start: $load_install, at the end: $(cut -d' ' -f1-3 /proc/loadavg); $(date -u +%Y-%m-%d)."
 echo "Real: systemd, sshd, etcd/etcdctl, TLS. Stand-ins (test support): kube-apiserver, kubelet, containerd."
 echo

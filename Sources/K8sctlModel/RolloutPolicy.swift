@@ -33,18 +33,35 @@ public struct ControlPlaneRollout: Sendable, Hashable, Codable {
 }
 
 public struct WorkerRollout: Sendable, Hashable, Codable {
+    /// Workers per batch for changes to workers that run (upgrades, configuration changes, restarts).
     public var batchSize: BatchSize
+    /// Workers per batch when they are added (a fresh install, a scale-up): no workload runs on them
+    /// yet, so the batch only bounds how many hosts a bad configuration reaches before the failure
+    /// policy stops the rollout. 100% by default, as Kubespray's cluster.yml runs every host at once.
+    public var newHostBatchSize: BatchSize
     /// The rollout stops when more than this percentage of hosts so far have failed.
     public var maxFailurePercent: Int
     public var pauseBetweenBatches: TimeSpan
     public var confirmEachBatch: Bool
 
-    public init(batchSize: BatchSize = .percent(20), maxFailurePercent: Int = 10,
+    public init(batchSize: BatchSize = .percent(20), newHostBatchSize: BatchSize = .percent(100), maxFailurePercent: Int = 10,
                 pauseBetweenBatches: TimeSpan = .seconds(0), confirmEachBatch: Bool = false) {
         self.batchSize = batchSize
+        self.newHostBatchSize = newHostBatchSize
         self.maxFailurePercent = maxFailurePercent
         self.pauseBetweenBatches = pauseBetweenBatches
         self.confirmEachBatch = confirmEachBatch
+    }
+
+    // `newHostBatchSize` came after the first release of the format: states and revisions written
+    // before it still decode, with the default.
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        batchSize = try container.decode(BatchSize.self, forKey: .batchSize)
+        newHostBatchSize = try container.decodeIfPresent(BatchSize.self, forKey: .newHostBatchSize) ?? .percent(100)
+        maxFailurePercent = try container.decode(Int.self, forKey: .maxFailurePercent)
+        pauseBetweenBatches = try container.decode(TimeSpan.self, forKey: .pauseBetweenBatches)
+        confirmEachBatch = try container.decode(Bool.self, forKey: .confirmEachBatch)
     }
 }
 

@@ -28,7 +28,7 @@ struct InventoryCommandTests {
     }
 
     @Test(arguments: ["wrong-types.yaml", "unknown-keys.yaml", "duplicate-keys.yaml", "bad-cidr.yaml", "alias-bomb.yaml",
-                      "empty.yaml", "garbage.bin", "hostile-values.yaml", "deep-nesting.yaml"])
+                      "empty.yaml", "garbage.bin", "hostile-values.yaml", "deep-nesting.yaml", "bad-batch-size.yaml"])
     func inventoryShow_malformedInput_exits2WithPositionedError(name: String) throws {
         let path = "Tests/Fixtures/malformed/\(name)"
         let output = try K8sctlBinary.run(["inventory", "show", path])

@@ -94,6 +94,8 @@ struct MalformedInventoryTests {
         Case(file: "bad-duration.yaml", line: 7, column: 38, fragment: "'15 seconds' is not a duration"),
         Case(file: "bad-duration.yaml", line: 7, column: 83, fragment: "'2x' is not a duration"),
         Case(file: "bad-version.yaml", line: 5, column: 26, fragment: "'1.31' is not a Kubernetes version"),
+        Case(file: "bad-batch-size.yaml", line: 7, column: 50,
+             fragment: "'spec.rollout.workers.newHostBatchSize' must be a count (5) or a percentage (20%)"),
         Case(file: "alias-bomb.yaml", line: 10, column: 22, fragment: "alias expansion bomb"),
         Case(file: "empty.yaml", line: 1, column: 1, fragment: "the file is empty"),
         Case(file: "garbage.bin", line: 1, column: 1, fragment: "not UTF-8 text"),

@@ -20,7 +20,7 @@ struct InventorySummary {
             "endpoint     \(endpointText)",
             "network      pods \(network.podCIDR) (/\(network.nodeMaskSize) per node), services \(network.serviceCIDR), dns \(network.dnsDomain), \(network.plugin)",
             "leader elect lease \(election.leaseDuration), renew \(election.renewDeadline), retry \(election.retryPeriod)",
-            "rollout      control plane \(cluster.rollout.controlPlane.batchSize) at a time; workers \(cluster.rollout.workers.batchSize) per batch, stop above \(cluster.rollout.workers.maxFailurePercent)% failed",
+            "rollout      control plane \(cluster.rollout.controlPlane.batchSize) at a time; workers \(cluster.rollout.workers.batchSize) per batch (new workers \(cluster.rollout.workers.newHostBatchSize)), stop above \(cluster.rollout.workers.maxFailurePercent)% failed",
             "ssh          user \(cluster.ssh.user), port \(cluster.ssh.port), host keys \(cluster.ssh.hostKeyPolicy.rawValue), transport \(cluster.ssh.transport.rawValue)\(cluster.ssh.bastion.map { ", via \($0.address)" } ?? "")",
             "hosts        \(cluster.hosts.count): \(cluster.controlPlaneHosts.count) control-plane, \(cluster.etcdHosts.count) etcd, \(cluster.workerHosts.count) worker",
         ]

@@ -42,7 +42,7 @@ struct PlanExecution {
             sink(.batchStarted(index: batch.index, name: batch.name, hosts: batch.hosts))
             var pending = steps
             var busyHosts = Set<String>()
-            await withTaskGroup(of: (PlanStep, StepStatus, String, Double).self) { group in
+            await withTaskGroup(of: ([(PlanStep, StepStatus, String)], Double).self) { tasks in
                 var running = 0
                 func launchReady() {
                     var index = 0
@@ -64,31 +64,33 @@ struct PlanExecution {
                             continue
                         }
                         pending.remove(at: index)
+                        // The file steps that would follow on this host go in the same transfer.
+                        let group = FileWriteGroup(steps: FileWriteGroup.take(after: step, from: &pending) { outcomes[$0] == .succeeded })
                         busyHosts.insert(step.host)
                         running += 1
-                        group.addTask {
+                        tasks.addTask {
                             let started = ContinuousClock.now
-                            let elapsed = { let d = ContinuousClock.now - started; return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
-                            do {
-                                let (status, detail) = try await runner.run(step, in: context)
-                                return (step, status, detail, elapsed())
-                            } catch {
-                                return (step, .failed, "\(error)", elapsed())
-                            }
+                            let results = await group.run(in: context, runner: runner)
+                            let d = ContinuousClock.now - started
+                            return (results, Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18)
                         }
                     }
                 }
                 launchReady()
-                while let (step, status, detail, seconds) = await group.next() {
+                while let (results, seconds) = await tasks.next() {
                     running -= 1
-                    busyHosts.remove(step.host)
-                    outcomes[step.id] = status == .failed ? .failed : .succeeded
-                    report.record(host: step.host, status: status)
-                    if status == .failed {
-                        failedHosts.insert(step.host)
-                        report.failures.append(ApplyReport.Failure(host: step.host, step: step.step, message: detail))
+                    for (step, status, detail) in results {
+                        busyHosts.remove(step.host)
+                        // Steps only report `skipped` from a file-write group that failed: they did not
+                        // run, or their transfer failed.
+                        outcomes[step.id] = status == .failed ? .failed : status == .skipped ? .skipped : .succeeded
+                        report.record(host: step.host, status: status)
+                        if status == .failed {
+                            failedHosts.insert(step.host)
+                            report.failures.append(ApplyReport.Failure(host: step.host, step: step.step, message: detail))
+                        }
+                        sink(.stepFinished(host: step.host, step: step.step, status: status, detail: detail, seconds: seconds))
                     }
-                    sink(.stepFinished(host: step.host, step: step.step, status: status, detail: detail, seconds: seconds))
                     launchReady()
                 }
                 // Steps left when nothing runs: interrupted, or needs that can never be met.

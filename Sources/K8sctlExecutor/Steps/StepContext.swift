@@ -58,7 +58,18 @@ actor ChangeLedger {
     /// host → static pod → the mirror pod's `kubernetes.io/config.hash` read just before this run
     /// replaced its manifest (`StaticPodReplacement`).
     private var configHashes: [String: [String: String]] = [:]
-    func record(host: String, paths: [String]) { written[host, default: []].formUnion(paths) }
+    func record(host: String, paths: [String]) {
+        written[host, default: []].formUnion(paths)
+        if paths.contains(where: { $0.hasPrefix(Self.unitDirectory) }) { unitWrites[host, default: 0] += 1 }
+    }
+    /// Where k8sctl's units and drop-ins live: a change there needs a `systemctl daemon-reload`.
+    static let unitDirectory = "/etc/systemd/system/"
+    /// host → how many writes changed a unit file or drop-in, and how many of them the host's last
+    /// `daemon-reload` in this run came after.
+    private var unitWrites: [String: Int] = [:]
+    private var unitWritesReloaded: [String: Int] = [:]
+    func unitFilesChangedSinceReload(host: String) -> Bool { (unitWrites[host] ?? 0) > (unitWritesReloaded[host] ?? 0) }
+    func recordReload(host: String) { unitWritesReloaded[host] = unitWrites[host] ?? 0 }
     func paths(host: String) -> Set<String> { written[host] ?? [] }
     func recordConfigHash(host: String, pod: String, hash: String) { configHashes[host, default: [:]][pod] = hash }
     func configHashBeforeChange(host: String, pod: String) -> String? { configHashes[host]?[pod] }

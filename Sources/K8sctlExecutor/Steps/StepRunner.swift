@@ -9,20 +9,7 @@ struct StepRunner: Sendable {
     func run(_ step: PlanStep, in context: StepContext) async throws -> (StepStatus, String) {
         switch step.action {
         case .render, .pki, .uploadArtifact:
-            var writes = try fileWrites(step.action, in: context)
-            if case .render = step.action {
-                for index in writes.indices {
-                    // A joining etcd member starts with the membership etcd listed at its member add.
-                    if writes[index].file.path == EtcdBootstrapFlags.environmentFile,
-                       let initialCluster = await context.changes.joinInitialCluster(host: context.host.name) {
-                        writes[index].file.content = EtcdJoinMembership.replacingInitialCluster(
-                            in: writes[index].file.content, with: initialCluster)
-                    }
-                    // The running pod's config hash, for the wait after its manifest is replaced.
-                    await StaticPodReplacement.recordBeforeWriting(writes[index].file, in: context)
-                }
-            }
-            return try await writeFiles(writes, in: context)
+            return try await writeFiles(preparedWrites(step.action, in: context), in: context)
         case .unit(let unit):
             return try await UnitStep(action: unit).run(in: context)
         case .command(let command):
@@ -92,6 +79,25 @@ struct StepRunner: Sendable {
         }
     }
 
+    /// `fileWrites` with what a render step changes just before writing: a joining etcd member's
+    /// membership, and the running static pod's config hash (for the wait after its manifest is
+    /// replaced). Every file write of an apply goes through here, alone or in a ``FileWriteGroup``.
+    func preparedWrites(_ action: StepAction, in context: StepContext) async throws -> [FileWrite] {
+        var writes = try fileWrites(action, in: context)
+        guard case .render = action else { return writes }
+        for index in writes.indices {
+            // A joining etcd member starts with the membership etcd listed at its member add.
+            if writes[index].file.path == EtcdBootstrapFlags.environmentFile,
+               let initialCluster = await context.changes.joinInitialCluster(host: context.host.name) {
+                writes[index].file.content = EtcdJoinMembership.replacingInitialCluster(
+                    in: writes[index].file.content, with: initialCluster)
+            }
+            // The running pod's config hash, for the wait after its manifest is replaced.
+            await StaticPodReplacement.recordBeforeWriting(writes[index].file, in: context)
+        }
+        return writes
+    }
+
     private func renderedFile(_ render: RenderAction, in context: StepContext) throws -> NodeFile {
         guard var file = context.files[render.path] else {
             throw StepFailure.message("template \(render.template) produced no file \(render.path) for \(context.host.name)")
@@ -105,10 +111,15 @@ struct StepRunner: Sendable {
 
     private func writeFiles(_ writes: [FileWrite], in context: StepContext) async throws -> (StepStatus, String) {
         if writes.isEmpty { return (.ok, "no files") }
-        let files = writes.map(\.file)
         let outcomes = try await context.connection.writeFiles(writes, backupDirectory: context.backupDirectory)
+        await context.changes.record(host: context.host.name, paths: outcomes.filter(\.isChanged).map(\.path))
+        return Self.summary(files: writes.map(\.file), outcomes: outcomes)
+    }
+
+    /// A file step's status and detail from what the writer did to its files (in their order).
+    static func summary(files: [NodeFile], outcomes: [FileWriteOutcome]) -> (StepStatus, String) {
+        if files.isEmpty { return (.ok, "no files") }
         let changed = outcomes.filter(\.isChanged)
-        await context.changes.record(host: context.host.name, paths: changed.map(\.path))
         if changed.isEmpty { return (.ok, files.count == 1 ? files[0].path : "\(files.count) files unchanged") }
         let names = changed.map { "\($0.path) (\($0.change.rawValue))" }
         return (.changed, names.count <= 3 ? names.joined(separator: ", ") : "\(names.count) of \(files.count) files written")

@@ -112,6 +112,7 @@ public struct NativeInventoryWriter: Sendable {
             ("rollout", map([
                 ("controlPlane", map([("batchSize", int(rollout.controlPlane.batchSize))])),
                 ("workers", map([("batchSize", batch(rollout.workers.batchSize)),
+                                 ("newHostBatchSize", batch(rollout.workers.newHostBatchSize)),
                                  ("maxFailurePercent", int(rollout.workers.maxFailurePercent)),
                                  ("pauseBetweenBatches", str(rollout.workers.pauseBetweenBatches.text)),
                                  ("confirmEachBatch", bool(rollout.workers.confirmEachBatch))])),

@@ -209,10 +209,11 @@ struct SpecSections {
             controlPlane.finish()
         }
         if var workers = section.mapping("workers") {
-            if let node = workers.value("batchSize") {
-                if let count = node.int { policy.workers.batchSize = .count(count) }
-                else if let text = node.string, let size = BatchSize(text) { policy.workers.batchSize = size }
-                else { context.error("'spec.rollout.workers.batchSize' must be a count (5) or a percentage (20%)", at: node) }
+            for (key, setting) in [("batchSize", \WorkerRollout.batchSize), ("newHostBatchSize", \WorkerRollout.newHostBatchSize)] {
+                guard let node = workers.value(key) else { continue }
+                if let count = node.int { policy.workers[keyPath: setting] = .count(count) }
+                else if let text = node.string, let size = BatchSize(text) { policy.workers[keyPath: setting] = size }
+                else { context.error("'spec.rollout.workers.\(key)' must be a count (5) or a percentage (20%)", at: node) }
             }
             if let value = workers.int("maxFailurePercent") { policy.workers.maxFailurePercent = value }
             if let value = workers.parsed("pauseBetweenBatches", expected: "a duration", hint: Self.durationHint, { TimeSpan($0) }) { policy.workers.pauseBetweenBatches = value }

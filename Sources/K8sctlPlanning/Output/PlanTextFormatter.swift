@@ -83,6 +83,7 @@ public struct PlanTextFormatter: Sendable {
             out += "  \(batch.index). \(batch.name): \(names)\n"
             var policy = ["stop if more than \(batch.maxFailurePercent)% fail"]
             if batch.maxFailurePercent == 0 { policy = ["stop on any failure"] }
+            if let rule = batch.sizeRule { policy.insert("batches of \(rule)", at: 0) }
             if !batch.criticalHosts.isEmpty { policy.append("critical: \(batch.criticalHosts.joined(separator: ", "))") }
             if let pause = batch.pauseAfter { policy.append("pause \(pause) after") }
             if batch.confirmAfter { policy.append("confirm before the next batch") }

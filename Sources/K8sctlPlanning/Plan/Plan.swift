@@ -108,9 +108,12 @@ public struct RolloutBatch: Sendable, Hashable, Codable {
     public var pauseAfter: TimeSpan?
     /// Ask for confirmation after the batch before the next one.
     public var confirmAfter: Bool
+    /// The setting that sized a worker batch (`batchSize 20%`, `newHostBatchSize 100% (new hosts)`).
+    public var sizeRule: String?
 
     public init(index: Int, name: String, operation: PlaybookOperation, hosts: [String], maxFailurePercent: Int,
-                criticalHosts: [String] = [], pauseAfter: TimeSpan? = nil, confirmAfter: Bool = false) {
+                criticalHosts: [String] = [], pauseAfter: TimeSpan? = nil, confirmAfter: Bool = false, sizeRule: String? = nil) {
+        self.sizeRule = sizeRule
         self.index = index
         self.name = name
         self.operation = operation

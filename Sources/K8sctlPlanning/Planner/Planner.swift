@@ -97,7 +97,7 @@ public struct Planner: Sendable {
                 batches.append(RolloutBatch(index: index, name: draft.name + phase.batchNote, operation: operation, hosts: draft.hosts.map(\.name),
                                             maxFailurePercent: draft.maxFailurePercent,
                                             criticalHosts: draft.hosts.filter(\.critical).map(\.name),
-                                            pauseAfter: draft.pause, confirmAfter: draft.confirm))
+                                            pauseAfter: draft.pause, confirmAfter: draft.confirm, sizeRule: draft.sizeRule))
                 placed += draft.hosts.map { ($0, index) }
             }
             let expander = StepExpander(playbook: playbook, hosts: placed, hostPlans: planByHost, desired: desired,

@@ -8,6 +8,8 @@ struct BatchDraft {
     var maxFailurePercent: Int
     var pause: TimeSpan?
     var confirm: Bool
+    /// Which setting cut the batch, for `plan` (worker batches only).
+    var sizeRule: String? = nil
 }
 
 /// Orders one operation's hosts and cuts them into batches.
@@ -16,7 +18,8 @@ struct BatchDraft {
 ///   undo in reverse), in batches no larger than quorum allows: ⌊(members − 1) / 2⌋, at least 1,
 ///   and never above `rollout.controlPlane.batchSize`. Membership changes go one host per batch.
 /// - Workers go in batches of `rollout.workers.batchSize`, with the failure budget, pause and
-///   confirmation of the policy.
+///   confirmation of the policy; workers being added (install, scale-up: only new hosts take part
+///   in those operations) in batches of `rollout.workers.newHostBatchSize` (100% by default).
 struct RolloutBatcher {
     let operation: PlaybookOperation
     let policy: RolloutPolicy
@@ -57,14 +60,17 @@ struct RolloutBatcher {
             }
         }
         var workerBatches: [BatchDraft] = []
-        let size = max(1, policy.workers.batchSize.hosts(outOf: workers.count))
+        let addsHosts = operation == .install || operation == .scaleUp
+        let sizeSetting = addsHosts ? policy.workers.newHostBatchSize : policy.workers.batchSize
+        let size = max(1, sizeSetting.hosts(outOf: workers.count))
         let chunks = workers.chunked(size)
         for (index, chunk) in chunks.enumerated() {
             let last = index == chunks.count - 1
             let pause = policy.workers.pauseBetweenBatches.milliseconds > 0 && !last ? policy.workers.pauseBetweenBatches : nil
             workerBatches.append(BatchDraft(name: "\(operation.rawValue): workers \(index + 1)/\(chunks.count)", hosts: chunk,
                                             maxFailurePercent: policy.workers.maxFailurePercent, pause: pause,
-                                            confirm: policy.workers.confirmEachBatch && !last))
+                                            confirm: policy.workers.confirmEachBatch && !last,
+                                            sizeRule: addsHosts ? "newHostBatchSize \(sizeSetting) (new hosts)" : "batchSize \(sizeSetting)"))
         }
         switch operation {
         case .stop:

@@ -18,11 +18,13 @@ enum RolloutRules {
             findings.append(context.finding("control-plane batch size is \(rollout.controlPlane.batchSize)",
                                             at: "spec.rollout.controlPlane.batchSize", subject: "rollout.controlPlane"))
         }
-        switch rollout.workers.batchSize {
-        case .count(let value) where value <= 0, .percent(let value) where value <= 0:
-            findings.append(context.finding("worker batch size is \(rollout.workers.batchSize)",
-                                            at: "spec.rollout.workers.batchSize", subject: "rollout.workers"))
-        default: break
+        for (key, size) in [("batchSize", rollout.workers.batchSize), ("newHostBatchSize", rollout.workers.newHostBatchSize)] {
+            switch size {
+            case .count(let value) where value <= 0, .percent(let value) where value <= 0:
+                findings.append(context.finding("worker \(key == "batchSize" ? "batch size" : "batch size for new hosts") is \(size)",
+                                                at: "spec.rollout.workers.\(key)", subject: "rollout.workers"))
+            default: break
+            }
         }
         return findings
     }
@@ -47,6 +49,12 @@ enum RolloutRules {
             findings.append(context.finding("worker batch size \(value) covers all \(workers) workers at once",
                                             at: "spec.rollout.workers.batchSize", subject: "rollout.workers"))
         default: break
+        }
+        // New workers run no workload yet: one batch of all of them is the default, not a mistake;
+        // only a percentage above 100% is (a typo).
+        if case .percent(let value) = rollout.workers.newHostBatchSize, value > 100 {
+            findings.append(context.finding("worker batch size for new hosts \(value)% is above 100%",
+                                            at: "spec.rollout.workers.newHostBatchSize", subject: "rollout.workers"))
         }
         let controlPlane = cluster.controlPlaneHosts.count
         if controlPlane > 1 && rollout.controlPlane.batchSize >= controlPlane {
