@@ -77,7 +77,11 @@ public enum PlaybookVariable: String, Sendable, Hashable, CaseIterable {
 
     /// The name between braces without surrounding blanks (Foundation's `.whitespaces`, which
     /// only runs when the name starts or ends with something other than a printable ASCII byte).
-    private static func trimmedName(_ name: Substring) -> String {
+    private static func trimmedName(_ name: Substring) -> String { trimmedOfBlanks(name) }
+
+    /// `text` without surrounding `.whitespaces`; Foundation's trimming runs only when the text
+    /// starts or ends with something other than a printable ASCII byte (it ran per host and argv element).
+    static func trimmedOfBlanks(_ name: Substring) -> String {
         if let first = name.utf8.first, let last = name.utf8.last, first > 0x20, first < 0x7f, last > 0x20, last < 0x7f {
             return String(name)
         }
@@ -167,7 +171,7 @@ public struct VariableValues: Sendable {
             // nothing to scan or trim, per host.
             guard Self.mayReference(element) else { return [element] }
             let names = PlaybookVariable.references(in: element)
-            if names.count == 1, element.trimmingCharacters(in: .whitespaces) == "{{\(names[0])}}" || element == "{{ \(names[0]) }}",
+            if names.count == 1, PlaybookVariable.trimmedOfBlanks(element[...]) == "{{\(names[0])}}" || element == "{{ \(names[0]) }}",
                let list = list(named: names[0]) {
                 return list
             }
