@@ -183,6 +183,15 @@ public struct VariableValues: Sendable {
 extension VariableValues {
     /// Whether `text` has a `{{` at all; without one, `forEachReference` finds nothing.
     static func mayReference(_ text: String) -> Bool {
+        // Over the contiguous bytes when there are (native strings): run per host on every argv
+        // element, e.g. whole shell scripts.
+        if let found = text.utf8.withContiguousStorageIfAvailable({ bytes -> Bool in
+            guard bytes.count > 1 else { return false }
+            for index in 1..<bytes.count where bytes[index] == UInt8(ascii: "{") && bytes[index - 1] == UInt8(ascii: "{") { return true }
+            return false
+        }) {
+            return found
+        }
         var previous: UInt8 = 0
         for byte in text.utf8 {
             if byte == UInt8(ascii: "{") && previous == byte { return true }
