@@ -68,16 +68,27 @@ struct StepExpander {
         let positionOffset = result.count
         // Per-host facts in flat arrays: binding a whole `Host` per step and host copied (retained)
         // every field of it, ~200,000 times for 5,000 hosts.
-        let names = hosts.map(\.host.name)
-        let batches = hosts.map(\.batch)
-        let removed = names.map { removedHostNames.contains($0) }
-        let selection = hosts.map { HostSelection(host: $0.host) }
+        // (Fields read through the array in one pass: `hosts.map { … $0.host … }` copied each host.)
+        var names: [String] = [], batches: [Int] = [], removed: [Bool] = [], selection: [HostSelection] = []
+        names.reserveCapacity(hosts.count)
+        batches.reserveCapacity(hosts.count)
+        removed.reserveCapacity(hosts.count)
+        selection.reserveCapacity(hosts.count)
+        for index in hosts.indices {
+            names.append(hosts[index].host.name)
+            batches.append(hosts[index].batch)
+            removed.append(!removedHostNames.isEmpty && removedHostNames.contains(names[index]))
+            selection.append(HostSelection(roles: hosts[index].host.roles))
+        }
+        // The API endpoint mode of each cluster description (index 1: removed hosts), for `when`.
+        let endpointModes = [desired.controlPlane.endpoint.mode, (previous ?? desired).controlPlane.endpoint.mode]
         var instances: [Instances] = []
         var stepIndexByName: [String: Int] = [:]
         var total = 0
         for (stepIndex, step) in playbook.steps.enumerated() {
             var ranks: [Int] = []
-            for rank in hosts.indices where selection[rank].matches(step.on) && applies(step, to: selection[rank], named: names[rank], removed: removed[rank]) {
+            for rank in hosts.indices where selection[rank].matches(step.on)
+                && applies(step, to: selection[rank], named: names[rank], endpointMode: endpointModes[removed[rank] ? 1 : 0]) {
                 ranks.append(rank)
                 if step.once { break }
             }
@@ -201,10 +212,10 @@ struct StepExpander {
         var isEtcd: Bool
         var isWorker: Bool
 
-        init(host: Host) {
-            isControlPlane = host.isControlPlane
-            isEtcd = host.isEtcd
-            isWorker = host.isWorker
+        init(roles: Set<Role>) {
+            isControlPlane = roles.contains { $0 == .controlPlane }
+            isEtcd = roles.contains { $0 == .etcd }
+            isWorker = roles.contains { $0 == .worker }
         }
 
         /// `RoleSelector.matches(_:)` on these flags.
@@ -219,10 +230,9 @@ struct StepExpander {
         }
     }
 
-    private func applies(_ step: PlaybookStep, to host: HostSelection, named name: String, removed: Bool) -> Bool {
+    private func applies(_ step: PlaybookStep, to host: HostSelection, named name: String, endpointMode mode: APIEndpoint.Mode) -> Bool {
         guard !step.when.isEmpty else { return true }
         let plan = hostPlans[name]
-        let mode = cluster(removed: removed).controlPlane.endpoint.mode
         return step.when.allSatisfy { condition in
             switch condition {
             // Control-plane hosts reach their own API server; the proxy runs everywhere else.
