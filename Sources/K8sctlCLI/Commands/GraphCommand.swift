@@ -34,5 +34,6 @@ struct GraphCommand: ParsableCommand {
         let plan = try PlanCommand.makePlan(inventory: inventory, previous: previous, playbooks: playbooks, templates: templates,
                                             rollback: rollback, operation: operation)
         print(PlanDOTFormatter().format(plan), terminator: "")
+        ExitReclaim.keep(plan)
     }
 }

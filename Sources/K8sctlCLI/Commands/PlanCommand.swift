@@ -59,6 +59,8 @@ struct PlanCommand: ParsableCommand {
         } else {
             print(PlanTextFormatter(verbose: verbose).format(plan), terminator: "")
         }
+        // ~19 steps per host, each with its own strings and arrays: left to exit to reclaim.
+        ExitReclaim.keep(plan)
     }
 
     /// Loads both inventories and the playbooks, plans, prints diagnostics; exits 2 or 1 on failure.
@@ -82,6 +84,8 @@ struct PlanCommand: ParsableCommand {
         let templateDirectory = ShippedDirectoryLocator.templates(explicit: templates).locate()
         let request = PlanRequest(previous: before, desired: desired, observed: observed, playbookDirectory: playbookDirectory,
                                   templateDirectory: templateDirectory, rollback: rollback, maintenance: maintenance)
+        // The clusters (hosts, source maps) outlive the plan only to be freed: left to exit.
+        ExitReclaim.keep(request)
         switch request.make() {
         case .unusablePlaybooks(let diagnostics):
             CommandContext.printDiagnostics(diagnostics)

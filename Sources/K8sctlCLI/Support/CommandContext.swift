@@ -12,7 +12,11 @@ enum CommandContext {
 
     /// Loads a native inventory; prints every diagnostic; exits 2 when it is unusable.
     static func loadCluster(path: String, quietWarnings: Bool = false) throws -> Cluster {
-        let result = InventoryLoader().load(path: path)
+        let (document, parseDiagnostics) = YAMLDocument.parse(path: path)
+        // The node tree is not needed after loading; freeing it node by node is left to exit.
+        if let document { ExitReclaim.keep(document) }
+        let result = document.map { InventoryLoader().load(document: $0) }
+            ?? InventoryLoadResult(cluster: nil, diagnostics: parseDiagnostics)
         let shown = quietWarnings ? result.diagnostics.errors : result.diagnostics
         if !shown.isEmpty { printDiagnostics(shown, sourceText: result.sourceText, file: path) }
         guard let cluster = result.cluster else {

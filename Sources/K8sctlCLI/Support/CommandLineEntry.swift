@@ -7,6 +7,8 @@ extension K8sctlCommand {
     /// like a malformed inventory. swift-argument-parser's own default for those is 64 (EX_USAGE),
     /// which pipelines written against our documented codes would read as an unknown failure.
     public static func runCommandLine(_ arguments: [String] = Array(CommandLine.arguments.dropFirst())) async -> Never {
+        // The process ends right after the command: what it keeps alive is reclaimed by exit.
+        ExitReclaim.enable()
         do {
             var command = try parseAsRoot(arguments)
             if var asyncCommand = command as? AsyncParsableCommand {

@@ -55,7 +55,9 @@ struct MappingReader {
         keyNames.reserveCapacity(mapping.count)
         keyNodes.reserveCapacity(mapping.count)
         valueNodes.reserveCapacity(mapping.count)
-        for (key, value) in mapping {
+        // By index: Yams' `Node.Mapping.makeIterator()` first copies every pair into a new array.
+        for index in mapping.indices {
+            let (key, value) = mapping[index]
             guard case .scalar(let scalar) = key else {
                 context.error("keys must be plain strings", at: key)
                 continue

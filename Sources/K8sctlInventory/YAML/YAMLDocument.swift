@@ -118,7 +118,9 @@ public struct YAMLDocument {
         case .scalar, .alias:
             return .fits
         case .mapping(let mapping):
-            for (key, value) in mapping {
+            // By index: Yams' `Node.Mapping.makeIterator()` first copies every pair into a new array.
+            for index in mapping.indices {
+                let (key, value) = mapping[index]
                 if case .exceeded(let mark) = exceedsBudget(key, budget: &budget, depth: depth + 1, maxDepth: maxDepth) { return .exceeded(mark) }
                 if case .exceeded(let mark) = exceedsBudget(value, budget: &budget, depth: depth + 1, maxDepth: maxDepth) { return .exceeded(mark) }
             }

@@ -68,15 +68,27 @@ struct StepExpander {
         let positionOffset = result.count
         // Per-host facts in flat arrays: binding a whole `Host` per step and host copied (retained)
         // every field of it, ~200,000 times for 5,000 hosts.
-        let names = hosts.map(\.host.name)
-        let removed = names.map { removedHostNames.contains($0) }
-        let selection = hosts.map { HostSelection(host: $0.host) }
+        // (Fields read through the array in one pass: `hosts.map { … $0.host … }` copied each host.)
+        var names: [String] = [], batches: [Int] = [], removed: [Bool] = [], selection: [HostSelection] = []
+        names.reserveCapacity(hosts.count)
+        batches.reserveCapacity(hosts.count)
+        removed.reserveCapacity(hosts.count)
+        selection.reserveCapacity(hosts.count)
+        for index in hosts.indices {
+            names.append(hosts[index].host.name)
+            batches.append(hosts[index].batch)
+            removed.append(!removedHostNames.isEmpty && removedHostNames.contains(names[index]))
+            selection.append(HostSelection(roles: hosts[index].host.roles))
+        }
+        // The API endpoint mode of each cluster description (index 1: removed hosts), for `when`.
+        let endpointModes = [desired.controlPlane.endpoint.mode, (previous ?? desired).controlPlane.endpoint.mode]
         var instances: [Instances] = []
         var stepIndexByName: [String: Int] = [:]
         var total = 0
         for (stepIndex, step) in playbook.steps.enumerated() {
             var ranks: [Int] = []
-            for rank in hosts.indices where selection[rank].matches(step.on) && applies(step, to: selection[rank], named: names[rank], removed: removed[rank]) {
+            for rank in hosts.indices where selection[rank].matches(step.on)
+                && applies(step, to: selection[rank], named: names[rank], endpointMode: endpointModes[removed[rank] ? 1 : 0]) {
                 ranks.append(rank)
                 if step.once { break }
             }
@@ -85,6 +97,12 @@ struct StepExpander {
             instances.append(Instances(ranks: ranks, slotByRank: slotByRank, base: total))
             stepIndexByName[step.name] = stepIndex
             total += ranks.count
+        }
+        // Each step's needs resolved to the step they name once, not by a name lookup per instance.
+        let resolvedNeeds = playbook.steps.map { step in
+            step.needs.compactMap { need in
+                stepIndexByName[need.step].map { (target: $0, scope: need.scope, isOwnStep: need.step == step.name) }
+            }
         }
         var ids: [String] = []
         ids.reserveCapacity(total)
@@ -102,16 +120,17 @@ struct StepExpander {
         let clusterValues = [false, true].map {
             ClusterVariableValues(cluster: cluster(removed: $0), previous: previous, etcdEndpoint: endpointAddress)
         }
-        // Completed actions of host-independent steps, per step and cluster description.
-        var shared: [Bool: StepAction] = [:]
+        // Completed actions of host-independent steps, per step and cluster description (index 1:
+        // removed hosts).
+        var shared: [StepAction?] = [nil, nil]
         for (stepIndex, step) in playbook.steps.enumerated() {
             let own = instances[stepIndex]
             let perHost = step.action.usesHostVariables
-            shared.removeAll(keepingCapacity: true)
+            shared = [nil, nil]
             for (slot, rank) in own.ranks.enumerated() {
                 let action: StepAction
                 let isRemoved = removed[rank]
-                if !perHost, let done = shared[isRemoved] {
+                if !perHost, let done = shared[isRemoved ? 1 : 0] {
                     action = done
                 } else {
                     let values: VariableValues
@@ -122,19 +141,18 @@ struct StepExpander {
                         valuesCache[rank] = values
                     }
                     action = concreteAction(step.action.substituting(values), removed: isRemoved)
-                    if !perHost { shared[isRemoved] = action }
+                    if !perHost { shared[isRemoved ? 1 : 0] = action }
                 }
                 needs.removeAll(keepingCapacity: true)
-                for need in step.needs {
-                    guard let targetIndex = stepIndexByName[need.step] else { continue }
-                    let targets = instances[targetIndex]
+                for need in resolvedNeeds[stepIndex] {
+                    let targets = instances[need.target]
                     switch need.scope {
                     case .sameHost, .local:
                         if let position = targets.position(ofRank: rank) { needs.append(position) }
                     case .all:
                         needs += targets.ranks.indices.map { targets.base + $0 }
                     case .first:
-                        if let first = targets.ranks.first, first != rank || need.step != step.name { needs.append(targets.base) }
+                        if let first = targets.ranks.first, first != rank || !need.isOwnStep { needs.append(targets.base) }
                     case .previous:
                         if let slot = Self.lastSlot(in: targets.ranks, below: rank) { needs.append(targets.base + slot) }
                     }
@@ -142,7 +160,7 @@ struct StepExpander {
                 Self.removeRepeats(&needs)
                 let position = own.base + slot
                 result.steps.append(PlanStep(id: ids[position], host: names[rank], operation: playbook.operation, step: step.name,
-                                             batch: hosts[rank].batch, action: action, needs: needs.map { ids[$0] }))
+                                             batch: batches[rank], action: action, needs: needs.map { ids[$0] }))
                 result.hostRank.append(rankOffset + rank)
                 result.stepRank.append(stepIndex)
                 for need in needs { result.needTargets.append(positionOffset + need) }
@@ -194,10 +212,10 @@ struct StepExpander {
         var isEtcd: Bool
         var isWorker: Bool
 
-        init(host: Host) {
-            isControlPlane = host.isControlPlane
-            isEtcd = host.isEtcd
-            isWorker = host.isWorker
+        init(roles: Set<Role>) {
+            isControlPlane = roles.contains { $0 == .controlPlane }
+            isEtcd = roles.contains { $0 == .etcd }
+            isWorker = roles.contains { $0 == .worker }
         }
 
         /// `RoleSelector.matches(_:)` on these flags.
@@ -212,10 +230,9 @@ struct StepExpander {
         }
     }
 
-    private func applies(_ step: PlaybookStep, to host: HostSelection, named name: String, removed: Bool) -> Bool {
+    private func applies(_ step: PlaybookStep, to host: HostSelection, named name: String, endpointMode mode: APIEndpoint.Mode) -> Bool {
         guard !step.when.isEmpty else { return true }
         let plan = hostPlans[name]
-        let mode = cluster(removed: removed).controlPlane.endpoint.mode
         return step.when.allSatisfy { condition in
             switch condition {
             // Control-plane hosts reach their own API server; the proxy runs everywhere else.
@@ -227,13 +244,13 @@ struct StepExpander {
     }
 
     /// Parameters the playbook cannot know: drain settings, artifact pins, the etcd endpoint.
+    /// (The cluster is looked up only by the cases that read it: it is a copy, retaining every field.)
     private func concreteAction(_ action: StepAction, removed: Bool) -> StepAction {
-        let cluster = cluster(removed: removed)
         switch action {
         case .drain(let drain):
-            return .drain(DrainAction(node: drain.node, settings: cluster.rollout.drain))
+            return .drain(DrainAction(node: drain.node, settings: cluster(removed: removed).rollout.drain))
         case .etcdSnapshot(var snapshot):
-            snapshot.retain = cluster.etcd.snapshotRetention
+            snapshot.retain = cluster(removed: removed).etcd.snapshotRetention
             return .etcdSnapshot(snapshot)
         case .etcdMemberAdd(var member):
             member.via = etcdEndpointHost
@@ -242,6 +259,7 @@ struct StepExpander {
             member.via = etcdEndpointHost
             return .etcdMemberRemove(member)
         case .uploadArtifact(var artifact):
+            let cluster = cluster(removed: removed)
             let version = Self.version(of: artifact.component, in: cluster)
             artifact.version = version
             artifact.sha256 = version.flatMap { cluster.artifacts.pin(component: artifact.component, version: $0) }

@@ -56,12 +56,42 @@ enum StepOrdering {
                 }
             }
         }
-        // Sort keys in one flat array: comparing whole steps would copy (retain) them each time.
-        let keys = (0..<count).map { (batch[$0], depth[$0], expanded.hostRank[$0], expanded.stepRank[$0]) }
-        let sorted = (0..<count).sorted { keys[$0] < keys[$1] }
+        let sorted = packedOrder(batch: batch, depth: depth, hostRank: expanded.hostRank, stepRank: expanded.stepRank)
+            ?? tupleOrder(batch: batch, depth: depth, hostRank: expanded.hostRank, stepRank: expanded.stepRank)
         var slots = expanded.steps
         expanded = ExpandedSteps()  // `slots` is now the only reference: taking from it moves, not copies
         return (moved(from: &slots, in: sorted), diagnostics)
+    }
+
+    /// Positions sorted by (batch, depth, host rank, step rank). Sort keys in one flat array:
+    /// comparing whole steps would copy (retain) them each time.
+    static func tupleOrder(batch: [Int], depth: [Int], hostRank: [Int], stepRank: [Int]) -> [Int] {
+        let keys = batch.indices.map { (batch[$0], depth[$0], hostRank[$0], stepRank[$0]) }
+        return batch.indices.sorted { keys[$0] < keys[$1] }
+    }
+
+    /// `tupleOrder` with each key and its position packed into one `UInt64` (the field widths are
+    /// the bits the largest value needs), so the sort compares integers in place; nil when they
+    /// need more than 64 bits. The same order: (host rank, step rank) is unique per step, so the
+    /// position, packed last, never decides between two steps.
+    static func packedOrder(batch: [Int], depth: [Int], hostRank: [Int], stepRank: [Int]) -> [Int]? {
+        func width(_ values: [Int]) -> Int? {
+            guard let largest = values.max(), let smallest = values.min(), smallest >= 0 else { return values.isEmpty ? 0 : nil }
+            return Int.bitWidth - largest.leadingZeroBitCount
+        }
+        guard let b = width(batch), let d = width(depth), let h = width(hostRank), let s = width(stepRank),
+              case let p = Int.bitWidth - (batch.count - 1).leadingZeroBitCount, b + d + h + s + p <= 64 else { return nil }
+        var packed = [UInt64](repeating: 0, count: batch.count)
+        for index in batch.indices {
+            var key = UInt64(batch[index])
+            key = key << d | UInt64(depth[index])
+            key = key << h | UInt64(hostRank[index])
+            key = key << s | UInt64(stepRank[index])
+            packed[index] = key << p | UInt64(index)
+        }
+        packed.sort()
+        let mask: UInt64 = p == 64 ? ~0 : (1 << p) - 1
+        return packed.map { Int($0 & mask) }
     }
 
     /// `slots[order[0]], slots[order[1]], …`, each moved out of its slot (left nil): no retain or

@@ -77,7 +77,11 @@ public enum PlaybookVariable: String, Sendable, Hashable, CaseIterable {
 
     /// The name between braces without surrounding blanks (Foundation's `.whitespaces`, which
     /// only runs when the name starts or ends with something other than a printable ASCII byte).
-    private static func trimmedName(_ name: Substring) -> String {
+    private static func trimmedName(_ name: Substring) -> String { trimmedOfBlanks(name) }
+
+    /// `text` without surrounding `.whitespaces`; Foundation's trimming runs only when the text
+    /// starts or ends with something other than a printable ASCII byte (it ran per host and argv element).
+    static func trimmedOfBlanks(_ name: Substring) -> String {
         if let first = name.utf8.first, let last = name.utf8.last, first > 0x20, first < 0x7f, last > 0x20, last < 0x7f {
             return String(name)
         }
@@ -167,7 +171,7 @@ public struct VariableValues: Sendable {
             // nothing to scan or trim, per host.
             guard Self.mayReference(element) else { return [element] }
             let names = PlaybookVariable.references(in: element)
-            if names.count == 1, element.trimmingCharacters(in: .whitespaces) == "{{\(names[0])}}" || element == "{{ \(names[0]) }}",
+            if names.count == 1, PlaybookVariable.trimmedOfBlanks(element[...]) == "{{\(names[0])}}" || element == "{{ \(names[0]) }}",
                let list = list(named: names[0]) {
                 return list
             }
@@ -179,6 +183,15 @@ public struct VariableValues: Sendable {
 extension VariableValues {
     /// Whether `text` has a `{{` at all; without one, `forEachReference` finds nothing.
     static func mayReference(_ text: String) -> Bool {
+        // Over the contiguous bytes when there are (native strings): run per host on every argv
+        // element, e.g. whole shell scripts.
+        if let found = text.utf8.withContiguousStorageIfAvailable({ bytes -> Bool in
+            guard bytes.count > 1 else { return false }
+            for index in 1..<bytes.count where bytes[index] == UInt8(ascii: "{") && bytes[index - 1] == UInt8(ascii: "{") { return true }
+            return false
+        }) {
+            return found
+        }
         var previous: UInt8 = 0
         for byte in text.utf8 {
             if byte == UInt8(ascii: "{") && previous == byte { return true }

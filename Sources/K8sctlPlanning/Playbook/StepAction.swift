@@ -3,7 +3,12 @@ import K8sctlModel
 /// The fixed vocabulary of what a step does. Each case carries typed parameters; playbooks pick one
 /// by name (`action: render`) and the executor implements each case once. Not a scripting language:
 /// a new kind of work is a new case here, with its parameters checked at load time.
-public enum StepAction: Sendable, Hashable {
+///
+/// `indirect`: each payload lives in one shared box, so a `PlanStep` stays small (the largest
+/// payload is five strings, and a plan of 5,000 hosts holds ~95,000 steps in two arrays while it
+/// is ordered), and copying an action to the thousands of hosts that share it retains one box
+/// instead of every string in it.
+public indirect enum StepAction: Sendable, Hashable {
     case render(RenderAction)
     case pki(PKIAction)
     case unit(UnitAction)

@@ -39,7 +39,7 @@ enum RolloutRules {
         fix: "Use a batch size below the number of hosts, or a percentage such as 20%.") { context in
         let cluster = context.desired
         let rollout = cluster.rollout
-        let workers = cluster.workerHosts.filter { !$0.isControlPlane }.count
+        let workers = cluster.hosts.reduce(0) { $0 + ($1.isWorker && !$1.isControlPlane ? 1 : 0) }  // counted, not copied
         var findings: [Diagnostic] = []
         switch rollout.workers.batchSize {
         case .percent(let value) where value > 100:

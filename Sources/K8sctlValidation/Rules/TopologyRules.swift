@@ -96,21 +96,22 @@ enum TopologyRules {
         fix: "Configure the endpoint for the chosen mode, and use a VIP of the same address family as the hosts.") { context in
         let cluster = context.desired
         let endpoint = cluster.controlPlane.endpoint
-        let workers = cluster.workerHosts.filter { !$0.isControlPlane }
-        guard !workers.isEmpty else { return [] }
+        // Counted, not copied out: a `Host` copy retains every field, for thousands of workers.
+        let workerCount = cluster.hosts.reduce(0) { $0 + ($1.isWorker && !$1.isControlPlane ? 1 : 0) }
+        guard workerCount > 0 else { return [] }
         var findings = endpointProblems(endpoint).map { problem in
-            context.finding("\(workers.count) worker\(workers.count == 1 ? "" : "s") cannot reach the API: \(problem.message)",
+            context.finding("\(workerCount) worker\(workerCount == 1 ? "" : "s") cannot reach the API: \(problem.message)",
                             at: problem.path, subject: "api-endpoint")
         }
         if endpoint.mode == .vip, let vip = endpoint.vip {
-            for worker in workers where worker.clusterAddress.isIPv4 != vip.isIPv4 {
+            for worker in cluster.hosts where worker.isWorker && !worker.isControlPlane && worker.clusterAddress.isIPv4 != vip.isIPv4 {
                 findings.append(context.finding(
                     "worker \(worker.name) (\(worker.clusterAddress)) cannot reach VIP \(vip): different address family",
                     at: worker.path("address"), subject: worker.name))
             }
         }
         if endpoint.mode == .localProxy && cluster.controlPlaneHosts.isEmpty {
-            findings.append(context.finding("the local proxy on \(workers.count) worker\(workers.count == 1 ? "" : "s") has no API server to forward to",
+            findings.append(context.finding("the local proxy on \(workerCount) worker\(workerCount == 1 ? "" : "s") has no API server to forward to",
                                             at: "spec.controlPlane.endpoint.mode", subject: "api-endpoint"))
         }
         return findings
