@@ -30,6 +30,38 @@ struct FactsTests {
         #expect(facts.etcdMembers == nil)
     }
 
+    /// A writer killed after its last rename leaves an empty staging directory that no later write
+    /// to that directory needs to happen: apply's facts (under the lock) remove it. Only
+    /// `.k8sctl-*` directories go; files, symlinks (and where they point) and the managed files stay,
+    /// and nothing is swept unless asked.
+    @Test func factsScript_sweepsStagingDirectories_onlyWhereAsked() throws {
+        let fm = FileManager.default
+        let root = fm.temporaryDirectory.appendingPathComponent("facts-sweep-\(UUID().uuidString)")
+        defer { try? fm.removeItem(at: root) }
+        let swept = root.appendingPathComponent("etc kubernetes"), untouched = root.appendingPathComponent("other")
+        let outside = root.appendingPathComponent("outside")
+        for directory in [swept, untouched, outside, swept.appendingPathComponent(".k8sctl-abc123"),
+                          swept.appendingPathComponent(".k8sctl-emptyleft"), untouched.appendingPathComponent(".k8sctl-abc123")] {
+            try fm.createDirectory(at: directory, withIntermediateDirectories: true)
+        }
+        try Data("staged\n".utf8).write(to: swept.appendingPathComponent(".k8sctl-abc123/admin.conf"))
+        try Data("managed\n".utf8).write(to: swept.appendingPathComponent("admin.conf"))
+        try Data("old writer temp\n".utf8).write(to: swept.appendingPathComponent(".admin.conf.k8sctl-77"))
+        try Data("keep\n".utf8).write(to: outside.appendingPathComponent("keep"))
+        try fm.createSymbolicLink(at: swept.appendingPathComponent(".k8sctl-link"), withDestinationURL: outside)
+
+        let command = FactsGatherer().command(paths: [swept.appendingPathComponent("admin.conf").path], units: [], etcd: nil,
+                                              sweeping: [swept.path])
+        let output = try ProcessRunner.run(command.arguments[0], Array(command.arguments.dropFirst()))
+        #expect(output.succeeded, "\(output.stderr)")
+        let left = try fm.contentsOfDirectory(atPath: swept.path).sorted()
+        #expect(left == [".admin.conf.k8sctl-77", ".k8sctl-link", "admin.conf"], "\(left)")
+        #expect(fm.fileExists(atPath: outside.appendingPathComponent("keep").path))
+        #expect(fm.fileExists(atPath: untouched.appendingPathComponent(".k8sctl-abc123").path), "a directory not asked for")
+        #expect(FactsGatherer.parse(output.stdout).fileChecksums[swept.appendingPathComponent("admin.conf").path] != nil,
+                "the paths after the sweep list are still read")
+    }
+
     @Test func parser_readsEtcdMembersAndHealth() {
         let output = """
         os_id=debian

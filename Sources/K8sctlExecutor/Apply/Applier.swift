@@ -310,8 +310,14 @@ public struct Applier: Sendable {
                     units.append("etcd.service")
                     probe = .healthcheck(host, in: cluster)
                 }
+                // Under the lock: staging directories left by a writer killed in an earlier run go,
+                // in every directory this host's managed files and applied state live in.
+                var directories = Set(paths.map { ($0 as NSString).deletingLastPathComponent })
+                directories.formUnion([AppliedState.directory, AppliedState.directory + "/revisions"])
+                let sweeping = directories.sorted()
                 group.addTask {
-                    (host.name, try await gatherer.gather(on: connection, paths: paths, units: units, versions: versions, etcd: probe))
+                    (host.name, try await gatherer.gather(on: connection, paths: paths, units: units, versions: versions, etcd: probe,
+                                                          sweeping: sweeping))
                 }
             }
             var facts: [String: HostFacts] = [:]

@@ -36,16 +36,20 @@ public struct FactsGatherer: Sendable {
     ///   - units: systemd units whose state to report.
     ///   - versions: components (`kubelet`, `etcd`…) whose `--version` to run; each is a process
     ///     start on the node, so only those the caller needs.
-    public func command(paths: [String], units: [String], versions: [String] = [], etcd: EtcdProbe?) -> RemoteCommand {
+    ///   - sweeping: directories in which to remove staging directories a killed writer left; only
+    ///     a caller holding the cluster lock may pass any (a live writer's would go too).
+    public func command(paths: [String], units: [String], versions: [String] = [], etcd: EtcdProbe?,
+                        sweeping: [String] = []) -> RemoteCommand {
         let etcdArguments = etcd.map { [$0.endpoint, $0.caFile, $0.certFile, $0.keyFile] } ?? ["", "", "", ""]
         let arguments = ["/bin/sh", "-c", FactsScript.text, "k8sctl-facts"] + etcdArguments
-            + [String(units.count)] + units + [String(versions.count)] + versions + paths
+            + [String(units.count)] + units + [String(versions.count)] + versions
+            + [String(sweeping.count)] + sweeping + paths
         return RemoteCommand(arguments)
     }
 
     public func gather(on host: any RemoteHost, paths: [String], units: [String], versions: [String] = [],
-                       etcd: EtcdProbe?) async throws -> HostFacts {
-        let result = try await host.run(command(paths: paths, units: units, versions: versions, etcd: etcd))
+                       etcd: EtcdProbe?, sweeping: [String] = []) async throws -> HostFacts {
+        let result = try await host.run(command(paths: paths, units: units, versions: versions, etcd: etcd, sweeping: sweeping))
         guard result.succeeded else {
             throw ExecutorError.factsFailed(host: host.name, outcome: result.outcomeDescription, stderr: result.stderrTail())
         }

@@ -2,7 +2,8 @@
 ///
 /// It is constant text: everything that varies (paths, unit names, etcd endpoint and certificate
 /// paths) arrives as positional arguments, so no inventory value is ever parsed by the shell.
-/// Arguments: ETCD_ENDPOINT ETCD_CACERT ETCD_CERT ETCD_KEY NUNITS UNIT… NCOMPONENTS COMPONENT… PATH…
+/// Arguments: ETCD_ENDPOINT ETCD_CACERT ETCD_CERT ETCD_KEY NUNITS UNIT… NCOMPONENTS COMPONENT…
+/// NSWEEP DIRECTORY… PATH…
 /// Output: `key=value` lines and sections between `@@section` markers, read by `FactsParser`.
 ///
 /// Its cost on the node does not grow with the number of paths: one `sha256sum` and one `stat`
@@ -40,6 +41,19 @@ ncomponents=$1; shift
 components=''
 i=0
 while [ "$i" -lt "$ncomponents" ]; do components="$components $1"; shift; i=$((i + 1)); done
+# Staging directories (`.k8sctl-TOKEN`) a killed writer left in these directories: only apply asks,
+# under the cluster lock, so no live writer owns one. A writer killed after its last rename and
+# before its rmdir leaves one empty, and an apply that writes nothing there would never sweep it.
+nsweep=$1; shift
+i=0
+set +f
+while [ "$i" -lt "$nsweep" ]; do
+  for stale in "$1"/.k8sctl-*; do
+    [ -d "$stale" ] && [ ! -L "$stale" ] && rm -rf -- "$stale"
+  done
+  shift; i=$((i + 1))
+done
+set -f
 active=no
 if [ -d /run/systemd/system ]; then
   echo "systemd=yes"
