@@ -10,11 +10,9 @@ struct HostPattern {
 
     struct Failure: Error { var message: String }
 
-    /// Upper bound on names one pattern may produce; `h[0:99999999]` should not eat the machine.
-    /// No more than a whole inventory may hold.
-    static let expansionLimit = AnsibleInventoryLimits.standard.hosts
-
-    init(_ pattern: String) throws {
+    /// - Parameter limit: upper bound on the names this pattern may produce (`h[0:99999999]` should
+    ///   not eat the machine): no more than the whole inventory may hold, its `hostLimit`.
+    init(_ pattern: String, limit: Int = AnsibleInventoryLimits.standard.hosts) throws {
         var name = pattern
         var port: Int?
         if let parsed = Self.parseAddress(pattern) {
@@ -28,10 +26,10 @@ struct HostPattern {
         if name.contains("[") {
             // Refused before expanding: building 100,000 long names only to throw them away took
             // seconds (a fuzz-found hang with several ranges in one pattern).
-            if let count = Self.expansionCount(name), count > Self.expansionLimit {
-                throw Failure(message: "host pattern '\(pattern)' expands to more than \(Self.expansionLimit) hosts")
+            if let count = Self.expansionCount(name), count > limit {
+                throw Failure(message: "host pattern '\(pattern)' expands to more than \(limit) hosts")
             }
-            try Self.expand(name, into: &expanded)
+            try Self.expand(name, limit: limit, into: &expanded)
         } else {
             expanded = [name]
         }
@@ -102,7 +100,7 @@ struct HostPattern {
 
     private static let letters = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
-    private static func expand(_ line: String, into out: inout [String]) throws {
+    private static func expand(_ line: String, limit: Int, into out: inout [String]) throws {
         guard let open = line.firstIndex(of: "[") else { out.append(line); return }
         let afterOpen = line[line.index(after: open)...]
         guard let close = afterOpen.firstIndex(of: "]") else {
@@ -137,8 +135,8 @@ struct HostPattern {
             guard let first = Int(begin), let last = Int(end) else {
                 throw Failure(message: "host range [\(range)] in '\(line)' is neither numeric nor a letter range")
             }
-            guard last < first || (last - first) / step < expansionLimit else {
-                throw Failure(message: "host range [\(range)] expands to more than \(expansionLimit) hosts")
+            guard last < first || (last - first) / step < limit else {
+                throw Failure(message: "host range [\(range)] expands to more than \(limit) hosts")
             }
             if first <= last {
                 sequence = stride(from: first, through: last, by: step).map { number in
@@ -150,9 +148,9 @@ struct HostPattern {
         }
         for item in sequence {
             let name = String(head) + item + String(tail)
-            if name.contains("[") { try expand(name, into: &out) } else { out.append(name) }
-            if out.count > expansionLimit {
-                throw Failure(message: "host pattern '\(line)' expands to more than \(expansionLimit) hosts")
+            if name.contains("[") { try expand(name, limit: limit, into: &out) } else { out.append(name) }
+            if out.count > limit {
+                throw Failure(message: "host pattern '\(line)' expands to more than \(limit) hosts")
             }
         }
     }

@@ -73,7 +73,7 @@ struct INIInventoryParser {
                 }
                 guard let patternText = tokens.first else { return fail("expected a host name, got: \(line)") }
                 let pattern: HostPattern
-                do { pattern = try HostPattern(patternText) } catch {
+                do { pattern = try HostPattern(patternText, limit: graph.hostLimit) } catch {
                     return fail((error as? HostPattern.Failure)?.message ?? "\(error)")
                 }
                 var variables: [(String, AnsibleValue, SourceLocation)] = []

@@ -97,7 +97,7 @@ struct YAMLInventoryParser {
                                                       location: reader.location(of: hostKey))
                     }
                     let pattern: HostPattern
-                    do { pattern = try HostPattern(patternText) } catch let failure as HostPattern.Failure {
+                    do { pattern = try HostPattern(patternText, limit: graph.hostLimit) } catch let failure as HostPattern.Failure {
                         throw YAMLValueReader.Failure(message: failure.message, location: reader.location(of: hostKey))
                     }
                     var variables: [(String, AnsibleValue, SourceLocation?)] = []
